@@ -1,0 +1,74 @@
+"""The one access rule for clinical data.
+
+- A therapist sees (and changes) the clients of the episodes they treat.
+- A supervisor sees, read-only, the clients of the therapists they supervise.
+- An admin manages accounts and settings; they see a client's clinical record only
+  through an unexpired break-glass grant (written reason, audited, shown to the
+  treating therapist), and then read-only.
+- Nobody else sees anything. Selectors turn "not visible" into 404.
+"""
+
+from enum import IntEnum
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from strides.accounts.models import Role, User
+from strides.clients.models import BreakGlassGrant, Client, Episode
+
+
+class Access(IntEnum):
+    NONE = 0
+    READ = 1
+    WRITE = 2
+
+
+def _treats(user: User) -> Q:
+    return Q(Exists(Episode.objects.filter(client=OuterRef("pk"), therapist=user)))
+
+
+def _supervises(user: User) -> Q:
+    return Q(
+        Exists(
+            Episode.objects.filter(
+                client=OuterRef("pk"), therapist__in=user.supervisees.all()
+            )
+        )
+    )
+
+
+def _break_glass(user: User) -> Q:
+    return Q(
+        Exists(
+            BreakGlassGrant.objects.filter(
+                client=OuterRef("pk"), admin=user, expires_at__gt=timezone.now()
+            )
+        )
+    )
+
+
+def visible_clients(user: User) -> QuerySet[Client]:
+    """Every client the user may read, as one query."""
+    if not user.is_authenticated or not user.is_active:
+        return Client.objects.none()
+    if user.role == Role.THERAPIST:
+        return Client.objects.filter(_treats(user))
+    if user.role == Role.SUPERVISOR:
+        return Client.objects.filter(_supervises(user) | _treats(user))
+    if user.role == Role.ADMIN:
+        return Client.objects.filter(_break_glass(user))
+    return Client.objects.none()
+
+
+def client_access(user: User, client: Client) -> Access:
+    if not user.is_authenticated or not user.is_active:
+        return Access.NONE
+    if Client.objects.filter(_treats(user), pk=client.pk).exists():
+        return Access.WRITE
+    if visible_clients(user).filter(pk=client.pk).exists():
+        return Access.READ
+    return Access.NONE
+
+
+def treating_therapist_ids(client: Client) -> set[int]:
+    return set(client.episodes.values_list("therapist_id", flat=True))

@@ -1,0 +1,64 @@
+"""Appending audit events: the only write path for the audit trail."""
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from strides.audit.chain import GENESIS_HASH, event_hash
+from strides.audit.models import AuditChainHead, AuditEvent, Outcome
+from strides.audit.source import current_source
+
+if TYPE_CHECKING:
+    from strides.accounts.models import User
+    from strides.clients.models import Client
+
+
+def audit_record(
+    *,
+    actor: "User | None",
+    action: str,
+    outcome: str = Outcome.ALLOWED,
+    client: "Client | None" = None,
+    obj: models.Model | None = None,
+    actor_label: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event to the chain, inside the caller's transaction if there is one."""
+    label = actor_label if actor_label is not None else (actor.get_username() if actor else "")
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+            pk=1, defaults={"last_hash": GENESIS_HASH}
+        )
+        event = AuditEvent(
+            at=timezone.now(),
+            actor=actor if actor is not None and actor.pk else None,
+            actor_label=label[:150],
+            action=action,
+            outcome=outcome,
+            client=client,
+            object_type=obj._meta.label_lower if obj is not None else "",
+            object_id=str(obj.pk) if obj is not None else "",
+            source=current_source.get()[:64],
+            detail=json.dumps(detail, sort_keys=True, default=str) if detail else "",
+            prev_hash=head.last_hash,
+        )
+        event.hash = event_hash(
+            prev_hash=event.prev_hash,
+            at=event.at,
+            actor_id=event.actor_id,
+            actor_label=event.actor_label,
+            action=event.action,
+            outcome=event.outcome,
+            client_id=event.client_id,
+            object_type=event.object_type,
+            object_id=event.object_id,
+            source=event.source,
+            detail=event.detail,
+        )
+        event.save(force_insert=True)
+        head.last_hash = event.hash
+        head.count += 1
+        head.save(update_fields=["last_hash", "count"])
+    return event

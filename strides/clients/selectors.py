@@ -1,0 +1,108 @@
+"""Reads of client data. Each takes the actor, applies the one access rule and audits.
+
+An object the actor may not see does not exist for them: `Http404`, and a denied
+audit event, in HTML and JSON alike.
+"""
+
+from datetime import datetime
+
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import Http404
+from django.utils import timezone
+
+from strides.accounts.models import User
+from strides.accounts.permissions import Access, client_access, visible_clients
+from strides.audit.models import Outcome
+from strides.audit.services import audit_record
+from strides.clients.models import Appointment, BreakGlassGrant, Client, Episode
+
+
+def _checked(
+    *, actor: User, client: Client | None, need: Access, action: str, obj: object = None
+) -> Access:
+    access = client_access(actor, client) if client is not None else Access.NONE
+    if access < need:
+        audit_record(
+            actor=actor, action=action, outcome=Outcome.DENIED, client=client,
+            detail={"needed": need.name.lower()},
+        )
+        raise Http404("No such record.")
+    return access
+
+
+def client_for_actor(
+    *, actor: User, client_id: int, need: Access = Access.READ, action: str = "client.view"
+) -> tuple[Client, Access]:
+    client = Client.objects.filter(pk=client_id).first()
+    access = _checked(actor=actor, client=client, need=need, action=action)
+    assert client is not None
+    audit_record(actor=actor, action=action, client=client)
+    return client, access
+
+
+def episode_for_actor(
+    *, actor: User, episode_id: int, need: Access = Access.READ, action: str = "episode.view"
+) -> Episode:
+    episode = Episode.objects.select_related("client", "therapist").filter(pk=episode_id).first()
+    client = episode.client if episode is not None else None
+    _checked(actor=actor, client=client, need=need, action=action)
+    assert episode is not None
+    audit_record(actor=actor, action=action, client=episode.client, obj=episode)
+    return episode
+
+
+def appointment_for_actor(
+    *, actor: User, appointment_id: int, need: Access = Access.READ,
+    action: str = "appointment.view",
+) -> Appointment:
+    appointment = (
+        Appointment.objects.select_related("episode__client", "episode__therapist")
+        .filter(pk=appointment_id)
+        .first()
+    )
+    client = appointment.episode.client if appointment is not None else None
+    _checked(actor=actor, client=client, need=need, action=action)
+    assert appointment is not None
+    audit_record(actor=actor, action=action, client=client, obj=appointment)
+    return appointment
+
+
+def caseload(*, actor: User, query: str = "", include_ended: bool = False) -> QuerySet[Client]:
+    """The clients the actor may see, with their current episode's facts, in one query."""
+    clients = visible_clients(actor)
+    if query:
+        clients = clients.filter(display_name__icontains=query)
+    current = Episode.objects.filter(client=OuterRef("pk")).order_by("end", "-start")
+    active_episodes = Count("episodes", filter=Q(episodes__end__isnull=True), distinct=True)
+    clients = clients.annotate(
+        active_episodes=active_episodes,
+        therapist_name=Subquery(current.values("therapist__username")[:1]),
+        episode_start=Subquery(current.values("start")[:1]),
+        last_appointment=Max("episodes__appointments__at", filter=Q(
+            episodes__appointments__status="attended")),
+    )
+    if not include_ended:
+        clients = clients.filter(active_episodes__gt=0)
+    audit_record(actor=actor, action="caseload.view", detail={"query": query} if query else None)
+    return clients.order_by("display_name", "id")
+
+
+def client_episodes(*, client: Client) -> QuerySet[Episode]:
+    """A client's episodes with their appointments; call after `client_for_actor`."""
+    return client.episodes.select_related("therapist").prefetch_related(
+        Prefetch("appointments", queryset=Appointment.objects.order_by("-at"))
+    )
+
+
+def break_glass_grants(*, client: Client) -> QuerySet[BreakGlassGrant]:
+    """Admins who opened this record: shown to the treating therapist."""
+    return client.break_glass_grants.select_related("admin")
+
+
+def active_break_glass(*, actor: User, client: Client, now: datetime | None = None) -> bool:
+    moment = now or timezone.now()
+    return client.break_glass_grants.filter(admin=actor, expires_at__gt=moment).exists()
+
+
+def therapists() -> QuerySet[User]:
+    return User.objects.filter(role="therapist", is_active=True).order_by("username")

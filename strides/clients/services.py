@@ -1,0 +1,181 @@
+"""Every change to clients, episodes and appointments, each audited in its transaction."""
+
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from strides.accounts.models import Role, User
+from strides.accounts.permissions import Access, client_access
+from strides.audit.models import Outcome
+from strides.audit.services import audit_record
+from strides.clients.models import (
+    Appointment,
+    AppointmentKind,
+    AppointmentStatus,
+    BreakGlassGrant,
+    Client,
+    EndReason,
+    Episode,
+)
+
+
+def _require_write(*, actor: User, client: Client, action: str) -> None:
+    if client_access(actor, client) < Access.WRITE:
+        audit_record(actor=actor, action=action, outcome=Outcome.DENIED, client=client)
+        raise Http404("No such record.")
+
+
+@transaction.atomic
+def client_create(
+    *,
+    actor: User,
+    display_name: str,
+    episode_start: date,
+    date_of_birth: date | None = None,
+    email: str = "",
+    phone: str = "",
+    presenting_problem: str = "",
+    anxiety_measure: str = "gad7",
+) -> Client:
+    """A therapist takes on a new client: the client and their first episode, together."""
+    if actor.role != Role.THERAPIST:
+        raise ValidationError(_("Only a therapist can take on a new client."))
+    if not display_name.strip():
+        raise ValidationError(_("A display name or pseudonym is required."))
+    client = Client.objects.create(
+        display_name=display_name.strip(), date_of_birth=date_of_birth, email=email, phone=phone
+    )
+    episode = Episode.objects.create(
+        client=client, therapist=actor, start=episode_start,
+        presenting_problem=presenting_problem, anxiety_measure=anxiety_measure,
+    )
+    audit_record(actor=actor, action="client.create", client=client, obj=client)
+    audit_record(actor=actor, action="episode.create", client=client, obj=episode)
+    return client
+
+
+@transaction.atomic
+def client_update(
+    *,
+    actor: User,
+    client: Client,
+    display_name: str,
+    date_of_birth: date | None,
+    email: str,
+    phone: str,
+) -> Client:
+    _require_write(actor=actor, client=client, action="client.update")
+    if not display_name.strip():
+        raise ValidationError(_("A display name or pseudonym is required."))
+    client.display_name = display_name.strip()
+    client.date_of_birth = date_of_birth
+    client.email = email
+    client.phone = phone
+    client.save()
+    audit_record(actor=actor, action="client.update", client=client, obj=client)
+    return client
+
+
+@transaction.atomic
+def episode_create(
+    *,
+    actor: User,
+    client: Client,
+    start: date,
+    presenting_problem: str = "",
+    anxiety_measure: str = "gad7",
+) -> Episode:
+    """A new course of care for a client the actor already treats."""
+    _require_write(actor=actor, client=client, action="episode.create")
+    episode = Episode.objects.create(
+        client=client, therapist=actor, start=start,
+        presenting_problem=presenting_problem, anxiety_measure=anxiety_measure,
+    )
+    audit_record(actor=actor, action="episode.create", client=client, obj=episode)
+    return episode
+
+
+@transaction.atomic
+def episode_update(
+    *, actor: User, episode: Episode, start: date, presenting_problem: str, anxiety_measure: str
+) -> Episode:
+    _require_write(actor=actor, client=episode.client, action="episode.update")
+    if episode.end is not None and start > episode.end:
+        raise ValidationError(_("The start cannot be after the end."))
+    episode.start = start
+    episode.presenting_problem = presenting_problem
+    episode.anxiety_measure = anxiety_measure
+    episode.save()
+    audit_record(actor=actor, action="episode.update", client=episode.client, obj=episode)
+    return episode
+
+
+@transaction.atomic
+def episode_end(*, actor: User, episode: Episode, end: date, end_reason: str) -> Episode:
+    _require_write(actor=actor, client=episode.client, action="episode.end")
+    if end_reason not in EndReason.values:
+        raise ValidationError(_("Choose why the episode ended."))
+    if end < episode.start:
+        raise ValidationError(_("The end cannot be before the start."))
+    episode.end = end
+    episode.end_reason = end_reason
+    episode.save()
+    audit_record(
+        actor=actor, action="episode.end", client=episode.client, obj=episode,
+        detail={"end_reason": end_reason},
+    )
+    return episode
+
+
+@transaction.atomic
+def appointment_create(
+    *, actor: User, episode: Episode, at: datetime, kind: str = AppointmentKind.TREATMENT,
+    status: str = AppointmentStatus.SCHEDULED,
+) -> Appointment:
+    _require_write(actor=actor, client=episode.client, action="appointment.create")
+    appointment = Appointment.objects.create(episode=episode, at=at, kind=kind, status=status)
+    audit_record(
+        actor=actor, action="appointment.create", client=episode.client, obj=appointment
+    )
+    return appointment
+
+
+@transaction.atomic
+def appointment_update(
+    *, actor: User, appointment: Appointment, at: datetime, kind: str, status: str
+) -> Appointment:
+    client = appointment.episode.client
+    _require_write(actor=actor, client=client, action="appointment.update")
+    appointment.at = at
+    appointment.kind = kind
+    appointment.status = status
+    appointment.save()
+    audit_record(
+        actor=actor, action="appointment.update", client=client, obj=appointment,
+        detail={"status": status},
+    )
+    return appointment
+
+
+@transaction.atomic
+def break_glass_open(*, actor: User, client: Client, reason: str) -> BreakGlassGrant:
+    """An admin opens one client's record for a limited time, with a written reason."""
+    if actor.role != Role.ADMIN:
+        raise Http404("No such record.")
+    if len(reason.strip()) < 10:
+        raise ValidationError(_("Write the reason in a sentence (at least 10 characters)."))
+    now = timezone.now()
+    grant = BreakGlassGrant.objects.create(
+        admin=actor, client=client, reason=reason.strip(), granted_at=now,
+        expires_at=now + timedelta(minutes=settings.STRIDES_BREAK_GLASS_MINUTES),
+    )
+    audit_record(
+        actor=actor, action="break_glass.open", client=client, obj=grant,
+        detail={"reason": grant.reason},
+    )
+    return grant

@@ -1,0 +1,200 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from strides.accounts.models import Role
+from strides.accounts.permissions import Access
+from strides.clients import selectors, services
+from strides.clients.forms import (
+    AppointmentForm,
+    BreakGlassForm,
+    ClientForm,
+    EndEpisodeForm,
+    EpisodeForm,
+    NewClientForm,
+)
+from strides.clients.models import Client
+from strides.web.forms import add_service_errors
+from strides.web.requests import AuthedRequest, staff_required
+
+
+@staff_required
+def caseload(request: AuthedRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:120]
+    include_ended = request.GET.get("ended") == "1"
+    clients = selectors.caseload(actor=request.user, query=query, include_ended=include_ended)
+    context = {"clients": clients, "query": query, "include_ended": include_ended}
+    if request.htmx and request.htmx.target == "caseload-rows":
+        return render(request, "clients/caseload.html#rows", context)
+    return render(request, "clients/caseload.html", context)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def client_new(request: AuthedRequest) -> HttpResponse:
+    if request.user.role != Role.THERAPIST:
+        raise Http404("No such page.")
+    form = NewClientForm(request.POST or None, initial={"episode_start": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            client = services.client_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Welcome, %(name)s is on your caseload.")
+                             % {"name": client.display_name})
+            return redirect("client_detail", client_id=client.pk)
+    return render(request, "clients/client_form.html", {"form": form, "client": None})
+
+
+@staff_required
+def client_detail(request: AuthedRequest, client_id: int) -> HttpResponse:
+    client, access = selectors.client_for_actor(actor=request.user, client_id=client_id)
+    context = {
+        "client": client,
+        "can_change": access == Access.WRITE,
+        "episodes": selectors.client_episodes(client=client),
+        "break_glass_grants": selectors.break_glass_grants(client=client),
+    }
+    return render(request, "clients/client_detail.html", context)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def client_edit(request: AuthedRequest, client_id: int) -> HttpResponse:
+    client, _access = selectors.client_for_actor(
+        actor=request.user, client_id=client_id, need=Access.WRITE, action="client.edit"
+    )
+    initial = {field: getattr(client, field) for field in ClientForm.base_fields}
+    form = ClientForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.client_update(actor=request.user, client=client, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("client_detail", client_id=client.pk)
+    return render(request, "clients/client_form.html", {"form": form, "client": client})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def episode_new(request: AuthedRequest, client_id: int) -> HttpResponse:
+    client, _access = selectors.client_for_actor(
+        actor=request.user, client_id=client_id, need=Access.WRITE, action="episode.new"
+    )
+    form = EpisodeForm(request.POST or None, initial={"start": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.episode_create(actor=request.user, client=client, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("client_detail", client_id=client.pk)
+    context = {"form": form, "client": client, "title": _("New episode")}
+    return render(request, "clients/episode_form.html", context)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def episode_edit(request: AuthedRequest, episode_id: int) -> HttpResponse:
+    episode = selectors.episode_for_actor(
+        actor=request.user, episode_id=episode_id, need=Access.WRITE, action="episode.edit"
+    )
+    initial = {field: getattr(episode, field) for field in EpisodeForm.base_fields}
+    form = EpisodeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.episode_update(actor=request.user, episode=episode, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("client_detail", client_id=episode.client_id)
+    context = {"form": form, "client": episode.client, "title": _("Edit episode")}
+    return render(request, "clients/episode_form.html", context)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def episode_end(request: AuthedRequest, episode_id: int) -> HttpResponse:
+    episode = selectors.episode_for_actor(
+        actor=request.user, episode_id=episode_id, need=Access.WRITE, action="episode.end"
+    )
+    form = EndEpisodeForm(request.POST or None, initial={"end": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.episode_end(actor=request.user, episode=episode, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("client_detail", client_id=episode.client_id)
+    context = {"form": form, "client": episode.client, "title": _("End episode")}
+    return render(request, "clients/episode_form.html", context)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def appointment_new(request: AuthedRequest, episode_id: int) -> HttpResponse:
+    episode = selectors.episode_for_actor(
+        actor=request.user, episode_id=episode_id, need=Access.WRITE, action="appointment.new"
+    )
+    form = AppointmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.appointment_create(actor=request.user, episode=episode, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("client_detail", client_id=episode.client_id)
+    context = {"form": form, "client": episode.client, "title": _("New appointment")}
+    return render(request, "clients/episode_form.html", context)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def appointment_edit(request: AuthedRequest, appointment_id: int) -> HttpResponse:
+    appointment = selectors.appointment_for_actor(
+        actor=request.user, appointment_id=appointment_id, need=Access.WRITE,
+        action="appointment.edit",
+    )
+    initial = {"at": timezone.localtime(appointment.at), "kind": appointment.kind,
+               "status": appointment.status}
+    form = AppointmentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.appointment_update(
+                actor=request.user, appointment=appointment, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("client_detail", client_id=appointment.episode.client_id)
+    context = {"form": form, "client": appointment.episode.client,
+               "title": _("Edit appointment")}
+    return render(request, "clients/episode_form.html", context)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def break_glass(request: AuthedRequest) -> HttpResponse:
+    if request.user.role != Role.ADMIN:
+        raise Http404("No such page.")
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        client = Client.objects.filter(pk=form.cleaned_data["client_number"]).first()
+        if client is None:
+            form.add_error("client_number", _("No client has that number."))
+        else:
+            try:
+                services.break_glass_open(
+                    actor=request.user, client=client, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                return redirect("client_detail", client_id=client.pk)
+    return render(request, "clients/break_glass.html", {"form": form})

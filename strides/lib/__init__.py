@@ -1,0 +1,1 @@
+"""Pure helpers with no Django dependency."""

@@ -1,0 +1,12 @@
+from django.urls import include, path
+
+from strides.web import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("", include("strides.accounts.urls")),
+    path("", include("strides.clients.urls")),
+    path("", include("strides.audit.urls")),
+]

@@ -1,0 +1,13 @@
+"""Typing helpers for views: the signed-in staff user of a request."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest
+
+from strides.accounts.models import User
+
+
+class AuthedRequest(HttpRequest):
+    user: User  # type: ignore[assignment]
+
+
+staff_required = login_required
