@@ -32,8 +32,9 @@ class AccessRuleTests(PersonaTestCase):
         for url in self.tess_urls():
             self.assertEqual(self.client.get(url).status_code, 404, url)
             self.assertEqual(self.client.post(url, {"display_name": "x"}).status_code, 404, url)
-        self.assertEqual(self.denied_events(self.otto, client=self.tess_client),
-                         2 * len(self.tess_urls()))
+        self.assertEqual(
+            self.denied_events(self.otto, client=self.tess_client), 2 * len(self.tess_urls())
+        )
 
     def test_404_page_shows_no_client_data(self) -> None:
         self.login(self.otto)
@@ -82,8 +83,9 @@ class AccessRuleTests(PersonaTestCase):
         for url in self.tess_urls():
             self.assertEqual(self.client.get(url).status_code, 404, url)
         self.assertNotContains(self.client.get(reverse("caseload")), "Robin Tessclient")
-        self.assertEqual(self.denied_events(self.admin, client=self.tess_client),
-                         len(self.tess_urls()))
+        self.assertEqual(
+            self.denied_events(self.admin, client=self.tess_client), len(self.tess_urls())
+        )
 
     def test_break_glass_needs_a_reason(self) -> None:
         self.login(self.admin)
@@ -128,9 +130,11 @@ class AccessRuleTests(PersonaTestCase):
     def test_reads_are_audited(self) -> None:
         self.login(self.tess)
         self.client.get(reverse("client_detail", args=[self.tess_client.pk]))
-        self.assertTrue(AuditEvent.objects.filter(
-            actor=self.tess, action="client.view", client=self.tess_client, outcome="allowed"
-        ).exists())
+        self.assertTrue(
+            AuditEvent.objects.filter(
+                actor=self.tess, action="client.view", client=self.tess_client, outcome="allowed"
+            ).exists()
+        )
 
     def test_anonymous_visitor_is_sent_to_sign_in(self) -> None:
         response = self.client.get(reverse("client_detail", args=[self.tess_client.pk]))

@@ -10,14 +10,17 @@ class NewStaffForm(forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     email = forms.EmailField(label=_("Email"), required=False)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.THERAPIST)
-    password = forms.CharField(label=_("Initial password"), widget=forms.PasswordInput,
-                               min_length=10)
+    password = forms.CharField(
+        label=_("Initial password"), widget=forms.PasswordInput, min_length=10
+    )
 
 
 class EditStaffForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     is_active = forms.BooleanField(label=_("Account active"), required=False)
     supervisees = forms.ModelMultipleChoiceField(
-        label=_("Supervises"), required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Supervises"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         queryset=User.objects.filter(role=Role.THERAPIST).order_by("username"),
     )

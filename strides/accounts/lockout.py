@@ -5,17 +5,19 @@ and the evidence for a lockout is the very events an admin reads in the audit re
 """
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
 
 from strides.audit.models import AuditEvent
+
+if TYPE_CHECKING:
+    from strides.accounts.models import User
 
 LOGIN_FAILED = "login.failed"
 
@@ -44,7 +46,7 @@ class LockoutModelBackend(ModelBackend):
         username: str | None = None,
         password: str | None = None,
         **kwargs: Any,
-    ) -> AbstractBaseUser | None:
+    ) -> "User | None":
         if username is None:
             username = kwargs.get(get_user_model().USERNAME_FIELD)
         if username and is_locked_out(username):

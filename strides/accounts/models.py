@@ -14,7 +14,10 @@ class User(AbstractUser):
 
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.THERAPIST)
     supervisees = models.ManyToManyField(
-        "self", symmetrical=False, blank=True, related_name="supervisors",
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="supervisors",
         help_text=_("Therapists whose caseloads this supervisor may read."),
     )
 

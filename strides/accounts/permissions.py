@@ -29,11 +29,7 @@ def _treats(user: User) -> Q:
 
 def _supervises(user: User) -> Q:
     return Q(
-        Exists(
-            Episode.objects.filter(
-                client=OuterRef("pk"), therapist__in=user.supervisees.all()
-            )
-        )
+        Exists(Episode.objects.filter(client=OuterRef("pk"), therapist__in=user.supervisees.all()))
     )
 
 

@@ -35,14 +35,25 @@ def user_create(
         raise ValidationError(_("Unknown role %(role)s.") % {"role": role})
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError(_("That username is taken."))
-    user = User(username=username, role=role, first_name=first_name, last_name=last_name,
-                email=email, is_staff=False)
+    user = User(
+        username=username,
+        role=role,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        is_staff=False,
+    )
     if check_password:
         validate_password(password, user)
     user.set_password(password)
     user.save()
-    audit_record(actor=actor, actor_label=actor.username if actor else "cli",
-                 action="user.create", obj=user, detail={"username": username, "role": role})
+    audit_record(
+        actor=actor,
+        actor_label=actor.username if actor else "cli",
+        action="user.create",
+        obj=user,
+        detail={"username": username, "role": role},
+    )
     return user
 
 
@@ -63,8 +74,13 @@ def user_update(
     user.save(update_fields=["role", "is_active"])
     user.supervisees.set(chosen)
     audit_record(
-        actor=actor, action="user.update", obj=user,
-        detail={"role": role, "is_active": is_active,
-                "supervisees": sorted(person.username for person in chosen)},
+        actor=actor,
+        action="user.update",
+        obj=user,
+        detail={
+            "role": role,
+            "is_active": is_active,
+            "supervisees": sorted(person.username for person in chosen),
+        },
     )
     return user

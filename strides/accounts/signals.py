@@ -31,6 +31,9 @@ def audit_login_failure(sender: Any, credentials: dict[str, Any], **kwargs: Any)
     audit_record(actor=actor, actor_label=username, action=LOGIN_FAILED, outcome=Outcome.FAILURE)
     if username and recent_failures(username) == settings.STRIDES_LOCKOUT_FAILURES:
         audit_record(
-            actor=actor, actor_label=username, action="login.locked_out", outcome=Outcome.DENIED,
+            actor=actor,
+            actor_label=username,
+            action="login.locked_out",
+            outcome=Outcome.DENIED,
             detail={"minutes": settings.STRIDES_LOCKOUT_MINUTES},
         )

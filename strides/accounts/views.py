@@ -37,8 +37,11 @@ def staff_new(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def staff_edit(request: AuthedRequest, user_id: int) -> HttpResponse:
     member = selectors.staff_member(actor=request.user, user_id=user_id)
-    initial = {"role": member.role, "is_active": member.is_active,
-               "supervisees": member.supervisees.all()}
+    initial = {
+        "role": member.role,
+        "is_active": member.is_active,
+        "supervisees": member.supervisees.all(),
+    }
     form = EditStaffForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -45,7 +45,8 @@ def verify_chain(*, batch_size: int = 2000) -> ChainReport:
         )
         if recomputed != event.hash:
             return ChainReport(
-                checked, f"event {event.id}: its contents were changed after it was written.",
+                checked,
+                f"event {event.id}: its contents were changed after it was written.",
                 event.id,
             )
         expected_prev = event.hash

@@ -49,20 +49,44 @@ class _Echo:
 def audit_export(request: AuthedRequest) -> StreamingHttpResponse:
     _form, filters = _filtered(request)
     events = audit_events(actor=request.user, **filters)  # type: ignore[arg-type]
-    audit_record(actor=request.user, action="audit.export",
-                 detail={key: str(value) for key, value in filters.items()})
+    audit_record(
+        actor=request.user,
+        action="audit.export",
+        detail={key: str(value) for key, value in filters.items()},
+    )
     writer = csv.writer(_Echo())
-    header = ["id", "at", "actor", "action", "outcome", "client", "object_type", "object_id",
-              "source", "detail", "hash"]
+    header = [
+        "id",
+        "at",
+        "actor",
+        "action",
+        "outcome",
+        "client",
+        "object_type",
+        "object_id",
+        "source",
+        "detail",
+        "hash",
+    ]
 
     def rows():  # type: ignore[no-untyped-def]
         yield writer.writerow(header)
         for event in events.iterator(chunk_size=2000):
-            yield writer.writerow([
-                event.id, event.at.isoformat(), event.actor_label, event.action, event.outcome,
-                event.client_id or "", event.object_type, event.object_id, event.source,
-                event.detail, event.hash,
-            ])
+            yield writer.writerow(
+                [
+                    event.id,
+                    event.at.isoformat(),
+                    event.actor_label,
+                    event.action,
+                    event.outcome,
+                    event.client_id or "",
+                    event.object_type,
+                    event.object_id,
+                    event.source,
+                    event.detail,
+                    event.hash,
+                ]
+            )
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="strides-audit.csv"'

@@ -27,7 +27,8 @@ class EpisodeForm(forms.Form):
         label=_("Presenting problem"), max_length=200, required=False
     )
     anxiety_measure = forms.ChoiceField(
-        label=_("Anxiety measure paired with PHQ-9"), choices=AnxietyMeasure.choices,
+        label=_("Anxiety measure paired with PHQ-9"),
+        choices=AnxietyMeasure.choices,
         initial=AnxietyMeasure.GAD7,
     )
 
@@ -45,15 +46,18 @@ class EndEpisodeForm(forms.Form):
 
 class AppointmentForm(forms.Form):
     at = forms.DateTimeField(label=_("Date and time"), widget=DATETIME)
-    kind = forms.ChoiceField(label=_("Kind"), choices=AppointmentKind.choices,
-                             initial=AppointmentKind.TREATMENT)
-    status = forms.ChoiceField(label=_("Status"), choices=AppointmentStatus.choices,
-                               initial=AppointmentStatus.SCHEDULED)
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=AppointmentKind.choices, initial=AppointmentKind.TREATMENT
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=AppointmentStatus.choices, initial=AppointmentStatus.SCHEDULED
+    )
 
 
 class BreakGlassForm(forms.Form):
     client_number = forms.IntegerField(label=_("Client number"), min_value=1)
     reason = forms.CharField(
-        label=_("Why do you need to open this record?"), widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Why do you need to open this record?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
         min_length=10,
     )

@@ -54,8 +54,10 @@ class Episode(models.Model):
     )
     presenting_problem = models.CharField(_("presenting problem"), max_length=200, blank=True)
     anxiety_measure = models.CharField(
-        _("anxiety measure paired with PHQ-9"), max_length=8,
-        choices=AnxietyMeasure.choices, default=AnxietyMeasure.GAD7,
+        _("anxiety measure paired with PHQ-9"),
+        max_length=8,
+        choices=AnxietyMeasure.choices,
+        default=AnxietyMeasure.GAD7,
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -87,11 +89,15 @@ class Appointment(models.Model):
     episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="appointments")
     at = models.DateTimeField(_("date and time"))
     kind = models.CharField(
-        _("kind"), max_length=12, choices=AppointmentKind.choices,
+        _("kind"),
+        max_length=12,
+        choices=AppointmentKind.choices,
         default=AppointmentKind.TREATMENT,
     )
     status = models.CharField(
-        _("status"), max_length=16, choices=AppointmentStatus.choices,
+        _("status"),
+        max_length=16,
+        choices=AppointmentStatus.choices,
         default=AppointmentStatus.SCHEDULED,
     )
 
@@ -115,3 +121,6 @@ class BreakGlassGrant(models.Model):
 
     class Meta:
         ordering = ["-granted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.admin} opened {self.client} until {self.expires_at:%Y-%m-%d %H:%M}"

@@ -23,7 +23,10 @@ def _checked(
     access = client_access(actor, client) if client is not None else Access.NONE
     if access < need:
         audit_record(
-            actor=actor, action=action, outcome=Outcome.DENIED, client=client,
+            actor=actor,
+            action=action,
+            outcome=Outcome.DENIED,
+            client=client,
             detail={"needed": need.name.lower()},
         )
         raise Http404("No such record.")
@@ -52,7 +55,10 @@ def episode_for_actor(
 
 
 def appointment_for_actor(
-    *, actor: User, appointment_id: int, need: Access = Access.READ,
+    *,
+    actor: User,
+    appointment_id: int,
+    need: Access = Access.READ,
     action: str = "appointment.view",
 ) -> Appointment:
     appointment = (
@@ -78,8 +84,9 @@ def caseload(*, actor: User, query: str = "", include_ended: bool = False) -> Qu
         active_episodes=active_episodes,
         therapist_name=Subquery(current.values("therapist__username")[:1]),
         episode_start=Subquery(current.values("start")[:1]),
-        last_appointment=Max("episodes__appointments__at", filter=Q(
-            episodes__appointments__status="attended")),
+        last_appointment=Max(
+            "episodes__appointments__at", filter=Q(episodes__appointments__status="attended")
+        ),
     )
     if not include_ended:
         clients = clients.filter(active_episodes__gt=0)

@@ -51,8 +51,11 @@ def client_create(
         display_name=display_name.strip(), date_of_birth=date_of_birth, email=email, phone=phone
     )
     episode = Episode.objects.create(
-        client=client, therapist=actor, start=episode_start,
-        presenting_problem=presenting_problem, anxiety_measure=anxiety_measure,
+        client=client,
+        therapist=actor,
+        start=episode_start,
+        presenting_problem=presenting_problem,
+        anxiety_measure=anxiety_measure,
     )
     audit_record(actor=actor, action="client.create", client=client, obj=client)
     audit_record(actor=actor, action="episode.create", client=client, obj=episode)
@@ -93,8 +96,11 @@ def episode_create(
     """A new course of care for a client the actor already treats."""
     _require_write(actor=actor, client=client, action="episode.create")
     episode = Episode.objects.create(
-        client=client, therapist=actor, start=start,
-        presenting_problem=presenting_problem, anxiety_measure=anxiety_measure,
+        client=client,
+        therapist=actor,
+        start=start,
+        presenting_problem=presenting_problem,
+        anxiety_measure=anxiety_measure,
     )
     audit_record(actor=actor, action="episode.create", client=client, obj=episode)
     return episode
@@ -126,7 +132,10 @@ def episode_end(*, actor: User, episode: Episode, end: date, end_reason: str) ->
     episode.end_reason = end_reason
     episode.save()
     audit_record(
-        actor=actor, action="episode.end", client=episode.client, obj=episode,
+        actor=actor,
+        action="episode.end",
+        client=episode.client,
+        obj=episode,
         detail={"end_reason": end_reason},
     )
     return episode
@@ -134,14 +143,16 @@ def episode_end(*, actor: User, episode: Episode, end: date, end_reason: str) ->
 
 @transaction.atomic
 def appointment_create(
-    *, actor: User, episode: Episode, at: datetime, kind: str = AppointmentKind.TREATMENT,
+    *,
+    actor: User,
+    episode: Episode,
+    at: datetime,
+    kind: str = AppointmentKind.TREATMENT,
     status: str = AppointmentStatus.SCHEDULED,
 ) -> Appointment:
     _require_write(actor=actor, client=episode.client, action="appointment.create")
     appointment = Appointment.objects.create(episode=episode, at=at, kind=kind, status=status)
-    audit_record(
-        actor=actor, action="appointment.create", client=episode.client, obj=appointment
-    )
+    audit_record(actor=actor, action="appointment.create", client=episode.client, obj=appointment)
     return appointment
 
 
@@ -156,7 +167,10 @@ def appointment_update(
     appointment.status = status
     appointment.save()
     audit_record(
-        actor=actor, action="appointment.update", client=client, obj=appointment,
+        actor=actor,
+        action="appointment.update",
+        client=client,
+        obj=appointment,
         detail={"status": status},
     )
     return appointment
@@ -171,11 +185,17 @@ def break_glass_open(*, actor: User, client: Client, reason: str) -> BreakGlassG
         raise ValidationError(_("Write the reason in a sentence (at least 10 characters)."))
     now = timezone.now()
     grant = BreakGlassGrant.objects.create(
-        admin=actor, client=client, reason=reason.strip(), granted_at=now,
+        admin=actor,
+        client=client,
+        reason=reason.strip(),
+        granted_at=now,
         expires_at=now + timedelta(minutes=settings.STRIDES_BREAK_GLASS_MINUTES),
     )
     audit_record(
-        actor=actor, action="break_glass.open", client=client, obj=grant,
+        actor=actor,
+        action="break_glass.open",
+        client=client,
+        obj=grant,
         detail={"reason": grant.reason},
     )
     return grant

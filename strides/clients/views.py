@@ -45,8 +45,9 @@ def client_new(request: AuthedRequest) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Welcome, %(name)s is on your caseload.")
-                             % {"name": client.display_name})
+            messages.success(
+                request, _("Welcome, %(name)s is on your caseload.") % {"name": client.display_name}
+            )
             return redirect("client_detail", client_id=client.pk)
     return render(request, "clients/client_form.html", {"form": form, "client": None})
 
@@ -158,11 +159,16 @@ def appointment_new(request: AuthedRequest, episode_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def appointment_edit(request: AuthedRequest, appointment_id: int) -> HttpResponse:
     appointment = selectors.appointment_for_actor(
-        actor=request.user, appointment_id=appointment_id, need=Access.WRITE,
+        actor=request.user,
+        appointment_id=appointment_id,
+        need=Access.WRITE,
         action="appointment.edit",
     )
-    initial = {"at": timezone.localtime(appointment.at), "kind": appointment.kind,
-               "status": appointment.status}
+    initial = {
+        "at": timezone.localtime(appointment.at),
+        "kind": appointment.kind,
+        "status": appointment.status,
+    }
     form = AppointmentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -173,8 +179,7 @@ def appointment_edit(request: AuthedRequest, appointment_id: int) -> HttpRespons
             add_service_errors(form, error)
         else:
             return redirect("client_detail", client_id=appointment.episode.client_id)
-    context = {"form": form, "client": appointment.episode.client,
-               "title": _("Edit appointment")}
+    context = {"form": form, "client": appointment.episode.client, "title": _("Edit appointment")}
     return render(request, "clients/episode_form.html", context)
 
 

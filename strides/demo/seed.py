@@ -26,14 +26,57 @@ from strides.clients.models import (
 )
 
 FIRST_NAMES = [
-    "Robin", "Alex", "Sam", "Jo", "Kit", "Noor", "Mika", "Ari", "Rene", "Lou", "Remy", "Sasha",
-    "Jules", "Toni", "Charlie", "Quinn", "Eli", "Nico", "Frankie", "Dana", "Avery", "Billie",
-    "Casey", "Devon", "Emery", "Finley", "Harper", "Indigo", "Jessie", "Kai", "Lane", "Morgan",
-    "Oakley", "Parker", "Reese", "Rowan", "Sky", "Tatum", "Wren", "Yael",
+    "Robin",
+    "Alex",
+    "Sam",
+    "Jo",
+    "Kit",
+    "Noor",
+    "Mika",
+    "Ari",
+    "Rene",
+    "Lou",
+    "Remy",
+    "Sasha",
+    "Jules",
+    "Toni",
+    "Charlie",
+    "Quinn",
+    "Eli",
+    "Nico",
+    "Frankie",
+    "Dana",
+    "Avery",
+    "Billie",
+    "Casey",
+    "Devon",
+    "Emery",
+    "Finley",
+    "Harper",
+    "Indigo",
+    "Jessie",
+    "Kai",
+    "Lane",
+    "Morgan",
+    "Oakley",
+    "Parker",
+    "Reese",
+    "Rowan",
+    "Sky",
+    "Tatum",
+    "Wren",
+    "Yael",
 ]
 PROBLEMS = [
-    "Low mood", "Generalised worry", "Panic attacks", "Work stress", "Sleep difficulties",
-    "Bereavement", "Social anxiety", "Relationship difficulties", "Health worries",
+    "Low mood",
+    "Generalised worry",
+    "Panic attacks",
+    "Work stress",
+    "Sleep difficulties",
+    "Bereavement",
+    "Social anxiety",
+    "Relationship difficulties",
+    "Health worries",
 ]
 STAFF = [
     ("admin", "Ada", "Admin", Role.ADMIN),
@@ -56,8 +99,13 @@ class DemoClinic:
 
 def _staff(clinic: DemoClinic, password: str) -> None:
     for username, first, last, role in STAFF:
-        user = User(username=username, first_name=first, last_name=last, role=role,
-                    email=f"{username}@demo.invalid")
+        user = User(
+            username=username,
+            first_name=first,
+            last_name=last,
+            role=role,
+            email=f"{username}@demo.invalid",
+        )
         user.set_password(password)
         user.save()
         clinic.staff[username] = user
@@ -72,7 +120,9 @@ def _clients_and_episodes(clinic: DemoClinic, n_clients: int) -> None:
         Client(
             display_name=f"{FIRST_NAMES[i % len(FIRST_NAMES)]} {chr(65 + (i * 7) % 26)}."
             + (f" {i // len(FIRST_NAMES) + 1}" if i >= len(FIRST_NAMES) else ""),
-            date_of_birth=date(1950 + rng.randrange(55), 1 + rng.randrange(12), 1 + rng.randrange(28)),
+            date_of_birth=date(
+                1950 + rng.randrange(55), 1 + rng.randrange(12), 1 + rng.randrange(28)
+            ),
             email=f"client{i + 1}@demo.invalid",
         )
         for i in range(n_clients)
@@ -81,13 +131,24 @@ def _clients_and_episodes(clinic: DemoClinic, n_clients: int) -> None:
     for index, client in enumerate(clients):
         start = clinic.today - timedelta(days=rng.randrange(14, 182))
         ended = rng.random() < 0.2 and (clinic.today - start).days > 60
-        end = start + timedelta(days=rng.randrange(42, (clinic.today - start).days)) if ended else None
-        episodes.append(Episode(
-            client=client, therapist=therapists[index % 2 if index % 5 else 0], start=start,
-            end=end, end_reason=rng.choice([EndReason.PLANNED, EndReason.PLANNED,
-                                            EndReason.DROPPED_OUT]) if ended else "",
-            presenting_problem=rng.choice(PROBLEMS), anxiety_measure="gad7",
-        ))
+        end = (
+            start + timedelta(days=rng.randrange(42, (clinic.today - start).days))
+            if ended
+            else None
+        )
+        episodes.append(
+            Episode(
+                client=client,
+                therapist=therapists[index % 2 if index % 5 else 0],
+                start=start,
+                end=end,
+                end_reason=rng.choice([EndReason.PLANNED, EndReason.PLANNED, EndReason.DROPPED_OUT])
+                if ended
+                else "",
+                presenting_problem=rng.choice(PROBLEMS),
+                anxiety_measure="gad7",
+            )
+        )
     clinic.episodes = Episode.objects.bulk_create(episodes)
     clinic.counts["clients"] = len(clients)
     clinic.counts["episodes"] = len(episodes)
@@ -104,21 +165,32 @@ def _appointments(clinic: DemoClinic) -> None:
         first = True
         while day <= last:
             roll = rng.random()
-            status = (AppointmentStatus.ATTENDED if first or roll < 0.85 else
-                      AppointmentStatus.CANCELLED if roll < 0.93 else
-                      AppointmentStatus.DID_NOT_ATTEND)
-            rows.append(Appointment(
-                episode=episode, at=datetime.combine(day, time(hour), tzinfo=zone),
-                kind=AppointmentKind.ASSESSMENT if first else AppointmentKind.TREATMENT,
-                status=status,
-            ))
+            status = (
+                AppointmentStatus.ATTENDED
+                if first or roll < 0.85
+                else AppointmentStatus.CANCELLED
+                if roll < 0.93
+                else AppointmentStatus.DID_NOT_ATTEND
+            )
+            rows.append(
+                Appointment(
+                    episode=episode,
+                    at=datetime.combine(day, time(hour), tzinfo=zone),
+                    kind=AppointmentKind.ASSESSMENT if first else AppointmentKind.TREATMENT,
+                    status=status,
+                )
+            )
             first = False
             day += timedelta(days=7)
         if episode.end is None:
-            rows.append(Appointment(
-                episode=episode, at=datetime.combine(day, time(hour), tzinfo=zone),
-                kind=AppointmentKind.TREATMENT, status=AppointmentStatus.SCHEDULED,
-            ))
+            rows.append(
+                Appointment(
+                    episode=episode,
+                    at=datetime.combine(day, time(hour), tzinfo=zone),
+                    kind=AppointmentKind.TREATMENT,
+                    status=AppointmentStatus.SCHEDULED,
+                )
+            )
     Appointment.objects.bulk_create(rows, batch_size=1000)
     clinic.counts["appointments"] = len(rows)
 
@@ -146,8 +218,12 @@ def seed_demo(
         steps = progress(SEED_STEPS) if progress else SEED_STEPS
         for _name, step in steps:
             step(clinic)
-        audit_record(actor=None, actor_label="demo-seeder", action="demo.seed",
-                     detail={"seed": seed, **clinic.counts})
+        audit_record(
+            actor=None,
+            actor_label="demo-seeder",
+            action="demo.seed",
+            detail={"seed": seed, **clinic.counts},
+        )
     return clinic.counts
 
 

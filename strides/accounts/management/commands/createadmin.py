@@ -17,7 +17,8 @@ class Command(BaseCommand):
         parser.add_argument("username")
         parser.add_argument("--email", default="")
         parser.add_argument(
-            "--password-from-env", metavar="VAR",
+            "--password-from-env",
+            metavar="VAR",
             help="read the password from this environment variable instead of prompting",
         )
 
@@ -29,8 +30,13 @@ class Command(BaseCommand):
             if password != getpass.getpass("Password (again): "):
                 raise CommandError("The two passwords differ.")
         try:
-            user = user_create(actor=None, username=options["username"], password=password,
-                               role=Role.ADMIN, email=options["email"])
+            user = user_create(
+                actor=None,
+                username=options["username"],
+                password=password,
+                role=Role.ADMIN,
+                email=options["email"],
+            )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         self.stdout.write(f"Admin {user.username} created. Sign in at /accounts/login/.")

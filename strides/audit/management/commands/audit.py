@@ -15,6 +15,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         report = verify_chain()
         if not report.ok:
-            raise CommandError(f"Audit chain BROKEN after {report.checked} good events: "
-                               f"{report.problem}")
+            raise CommandError(
+                f"Audit chain BROKEN after {report.checked} good events: {report.problem}"
+            )
         self.stdout.write(f"Audit chain intact: {report.checked} events verified.")

@@ -17,7 +17,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--addr", default="127.0.0.1:8000", help="HOST:PORT to serve on")
         parser.add_argument("--clients", type=int, default=40, help="number of demo clients")
-        parser.add_argument("--seed", type=int, default=1, help="random seed (same seed, same clinic)")
+        parser.add_argument(
+            "--seed", type=int, default=1, help="random seed (same seed, same clinic)"
+        )
         parser.add_argument("--no-serve", action="store_true", help="seed only, do not serve")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -27,15 +29,20 @@ class Command(BaseCommand):
         if User.objects.exists():
             if given:
                 reset_demo_passwords(given)
-                self.stdout.write(f"Demo clinic already seeded; logins {logins} now use "
-                                  "STRIDES_DEMO_PASSWORD.")
+                self.stdout.write(
+                    f"Demo clinic already seeded; logins {logins} now use STRIDES_DEMO_PASSWORD."
+                )
             else:
-                self.stdout.write("Demo clinic already seeded; sign in with the password printed "
-                                  "when it was seeded, or set STRIDES_DEMO_PASSWORD to reset it.")
+                self.stdout.write(
+                    "Demo clinic already seeded; sign in with the password printed "
+                    "when it was seeded, or set STRIDES_DEMO_PASSWORD to reset it."
+                )
         else:
             password = given or secrets.token_urlsafe(9)
             counts = seed_demo(
-                password=password, n_clients=options["clients"], seed=options["seed"],
+                password=password,
+                n_clients=options["clients"],
+                seed=options["seed"],
                 progress=lambda steps: tqdm(steps, desc="Seeding demo clinic", unit="step"),
             )
             summary = ", ".join(f"{value} {key}" for key, value in counts.items())

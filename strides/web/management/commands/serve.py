@@ -20,7 +20,16 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=1)
         self.stdout.write(f"Serving Strides on http://{options['addr']}/ (Ctrl+C stops).")
         self.stdout.flush()
-        argv = [sys.executable, "-m", "gunicorn", "strides.wsgi:application",
-                "--bind", options["addr"], "--workers", str(options["workers"]),
-                "--access-logfile", "-"]
+        argv = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "strides.wsgi:application",
+            "--bind",
+            options["addr"],
+            "--workers",
+            str(options["workers"]),
+            "--access-logfile",
+            "-",
+        ]
         os.execvp(argv[0], argv)  # noqa: S606  (replace this process with gunicorn)

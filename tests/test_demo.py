@@ -1,0 +1,77 @@
+"""The synthetic demo clinic: deterministic, complete, and loaded by `strides demo`."""
+
+import io
+import os
+from datetime import date
+from unittest import mock
+
+from django.core.management import call_command
+from django.test import TestCase
+
+from strides.accounts.models import User
+from strides.audit.verify import verify_chain
+from strides.clients.models import Appointment, Client, Episode
+from strides.demo.seed import seed_demo
+
+
+class DemoSeedTests(TestCase):
+    def test_demo_clinic_has_the_named_staff_and_supervision(self) -> None:
+        seed_demo(password="demo-password", n_clients=40, seed=1, today=date(2026, 11, 27))
+        roles = dict(User.objects.values_list("username", "role"))
+        self.assertEqual(
+            roles, {"admin": "admin", "tess": "therapist", "otto": "therapist", "sam": "supervisor"}
+        )
+        sam = User.objects.get(username="sam")
+        self.assertEqual([u.username for u in sam.supervisees.all()], ["tess"])
+        self.assertEqual(Client.objects.count(), 40)
+        for therapist in ("tess", "otto"):
+            self.assertGreater(Episode.objects.filter(therapist__username=therapist).count(), 5)
+        statuses = set(Appointment.objects.values_list("status", flat=True))
+        self.assertTrue({"attended", "cancelled"} <= statuses)
+        self.assertTrue(Episode.objects.filter(end__isnull=False).exists())
+        self.assertTrue(User.objects.get(username="tess").check_password("demo-password"))
+        self.assertTrue(verify_chain().ok)
+
+    def test_same_seed_gives_the_same_clinic(self) -> None:
+        seed_demo(password="pw-one-two", n_clients=12, seed=7, today=date(2026, 11, 27))
+        first = list(
+            Episode.objects.order_by("id").values_list(
+                "client__display_name", "therapist__username", "start", "end"
+            )
+        )
+        appointments = Appointment.objects.count()
+        Appointment.objects.all().delete()
+        Episode.objects.all().delete()
+        Client.objects.all().delete()
+        User.objects.all().delete()
+        seed_demo(password="pw-one-two", n_clients=12, seed=7, today=date(2026, 11, 27))
+        second = list(
+            Episode.objects.order_by("id").values_list(
+                "client__display_name", "therapist__username", "start", "end"
+            )
+        )
+        self.assertEqual(first, second)
+        self.assertEqual(Appointment.objects.count(), appointments)
+
+    def test_refuses_a_database_that_already_has_accounts(self) -> None:
+        User.objects.create(username="someone")
+        with self.assertRaisesMessage(RuntimeError, "already has accounts"):
+            seed_demo(password="pw", n_clients=3)
+
+    def test_demo_command_seeds_and_prints_logins(self) -> None:
+        out = io.StringIO()
+        with mock.patch.dict(os.environ, {"STRIDES_DEMO_PASSWORD": "from-the-env-1"}):
+            call_command("demo", "--no-serve", "--clients", "8", stdout=out, stderr=io.StringIO())
+        text = out.getvalue()
+        self.assertIn("8 clients", text)
+        self.assertIn("tess (therapist)", text)
+        self.assertIn("password: from-the-env-1", text)
+        self.assertEqual(Client.objects.count(), 8)
+
+    def test_demo_command_prints_a_generated_password_when_none_is_set(self) -> None:
+        out = io.StringIO()
+        env = {k: v for k, v in os.environ.items() if k != "STRIDES_DEMO_PASSWORD"}
+        with mock.patch.dict(os.environ, env, clear=True):
+            call_command("demo", "--no-serve", "--clients", "3", stdout=out, stderr=io.StringIO())
+        password = out.getvalue().split("password: ")[1].split()[0]
+        self.assertTrue(User.objects.get(username="otto").check_password(password))
