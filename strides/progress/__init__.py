@@ -1,0 +1,122 @@
+"""Strides progress engine: pure rules that turn scores into what a therapist sees.
+
+Reliable and clinically significant change, NHS Talking Therapies outcomes, goals,
+expected trajectories, milestones and alerts. Imports nothing from Django or the other
+Strides packages; see docs/progress.md for what each result means and where it comes from.
+"""
+
+from strides.progress.alerts import MISSED_MEASURES_THRESHOLD, detect_alerts
+from strides.progress.change import (
+    CATEGORIES,
+    RCI_CRITICAL,
+    SCORE_TOLERANCE,
+    Category,
+    ClinicalSignificance,
+    Cutoffs,
+    Direction,
+    ReliableChange,
+    classify_many,
+    clinical_significance,
+    cutoffs,
+    reliable_change,
+)
+from strides.progress.events import Alert, Milestone
+from strides.progress.goals import (
+    GOAL_HIGH_RATING,
+    GOAL_RELIABLE_CHANGE,
+    gas_t_score,
+    goal_rated_high,
+    goal_reliably_improved,
+)
+from strides.progress.history import (
+    ALLIANCE_INSTRUMENTS,
+    RISK_FLAG,
+    RISK_UNANSWERED_FLAG,
+    EpisodeHistory,
+    GoalRatingPoint,
+    MeasureRule,
+    Observation,
+)
+from strides.progress.milestones import (
+    ATTENDANCE_MILESTONES,
+    PLANNED_END_REASONS,
+    detect_milestones,
+)
+from strides.progress.talking_therapies import (
+    ANXIETY_MEASURES,
+    MIN_ATTENDED_FOR_COURSE,
+    PHQ9,
+    PairedMeasure,
+    TalkingTherapiesOutcome,
+    talking_therapies_outcome,
+)
+from strides.progress.trajectories import (
+    CALIBRATION_MIN_EPISODES,
+    DEFAULT_TRAJECTORIES,
+    DEFAULT_Z,
+    TRACKING_MIN_SCORES,
+    TRACKING_MIN_SESSION,
+    Status,
+    TrackStatus,
+    TrajectoryParams,
+    Trend,
+    band,
+    calibrate,
+    expected_score,
+    track_status,
+    trend,
+)
+
+__all__ = [
+    "ALLIANCE_INSTRUMENTS",
+    "ANXIETY_MEASURES",
+    "ATTENDANCE_MILESTONES",
+    "CALIBRATION_MIN_EPISODES",
+    "CATEGORIES",
+    "DEFAULT_TRAJECTORIES",
+    "DEFAULT_Z",
+    "GOAL_HIGH_RATING",
+    "GOAL_RELIABLE_CHANGE",
+    "MIN_ATTENDED_FOR_COURSE",
+    "MISSED_MEASURES_THRESHOLD",
+    "PHQ9",
+    "PLANNED_END_REASONS",
+    "RCI_CRITICAL",
+    "RISK_FLAG",
+    "RISK_UNANSWERED_FLAG",
+    "SCORE_TOLERANCE",
+    "TRACKING_MIN_SCORES",
+    "TRACKING_MIN_SESSION",
+    "Alert",
+    "Category",
+    "ClinicalSignificance",
+    "Cutoffs",
+    "Direction",
+    "EpisodeHistory",
+    "GoalRatingPoint",
+    "MeasureRule",
+    "Milestone",
+    "Observation",
+    "PairedMeasure",
+    "ReliableChange",
+    "Status",
+    "TalkingTherapiesOutcome",
+    "TrackStatus",
+    "TrajectoryParams",
+    "Trend",
+    "band",
+    "calibrate",
+    "classify_many",
+    "clinical_significance",
+    "cutoffs",
+    "detect_alerts",
+    "detect_milestones",
+    "expected_score",
+    "gas_t_score",
+    "goal_rated_high",
+    "goal_reliably_improved",
+    "reliable_change",
+    "talking_therapies_outcome",
+    "track_status",
+    "trend",
+]

@@ -1,0 +1,312 @@
+"""Reliable change and clinically significant change (Jacobson & Truax 1991).
+
+CLINICAL.md sections 3 and 4. The scalar functions (`reliable_change`,
+`clinical_significance`) and the vectorised `classify_many` apply the same rule
+object with the same floating-point operations, so they agree exactly.
+"""
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from strides.progress.validation import require_finite
+
+Direction = Literal["improved", "deteriorated", "unchanged"]
+Category = Literal["harmed", "deteriorated", "unchanged", "improved", "recovered"]
+
+# Clinical-significance categories from worst to best; a category's code is its index,
+# which is what `classify_many` returns: CATEGORIES[code] == category.
+CATEGORIES: tuple[Category, ...] = ("harmed", "deteriorated", "unchanged", "improved", "recovered")
+HARMED, DETERIORATED, UNCHANGED, IMPROVED, RECOVERED = range(len(CATEGORIES))
+
+# |RCI| must be strictly greater than this to count as reliable (CLINICAL.md section 3).
+RCI_CRITICAL = 1.96
+
+# Totals are recorded to at most a few decimals, but their differences are not exact in
+# binary floating point (12.2 - 6.2 == 5.999999999999999). A score or a change within
+# this distance of a cut-off or a published threshold is treated as lying on it, so a
+# 6.0-point CORE-10 change meets a 6-point threshold. The RCI (a ratio) is compared as is.
+SCORE_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class ChangeRule:
+    """How reliable change is judged: from SD and reliability (RCI), or a published threshold."""
+
+    threshold: float  # reliable change in points
+    se: float | None = None  # standard error of measurement, RCI form only
+    sdiff: float | None = None  # standard error of the difference, RCI form only
+
+    @classmethod
+    def from_args(
+        cls, *, sd: float | None, reliability: float | None, threshold: float | None
+    ) -> "ChangeRule":
+        """Validate the arguments: exactly one of (sd and reliability) or threshold."""
+        has_rci = sd is not None or reliability is not None
+        if has_rci and threshold is not None:
+            raise ValueError(
+                "give either sd and reliability (RCI) or a published threshold, not both"
+            )
+        if threshold is not None:
+            require_finite(threshold, "threshold")
+            if threshold <= SCORE_TOLERANCE:
+                raise ValueError(f"threshold must be a positive number of points, got {threshold}")
+            return cls(threshold=float(threshold))
+        if sd is None or reliability is None:
+            raise ValueError(
+                "reliable change needs both sd and reliability, or a published threshold"
+            )
+        require_finite(sd, "sd")
+        require_finite(reliability, "reliability")
+        if sd <= 0:
+            raise ValueError(f"sd must be positive, got {sd}")
+        if not 0 <= reliability < 1:
+            raise ValueError(
+                f"reliability must be at least 0 and below 1, got {reliability} "
+                "(1 would mean no measurement error at all)"
+            )
+        se = sd * math.sqrt(1 - reliability)
+        sdiff = sd * math.sqrt(2 * (1 - reliability))  # sqrt(2) * SE, in one rounding step
+        return cls(threshold=RCI_CRITICAL * sdiff, se=se, sdiff=sdiff)
+
+    def is_reliable_gain(self, gain: float) -> bool:
+        """Is a change of `gain` points in one direction reliable?"""
+        if self.sdiff is not None:
+            return bool(gain / self.sdiff > RCI_CRITICAL)
+        return bool(gain >= self.threshold - SCORE_TOLERANCE)
+
+    def reliable_gains(self, gain: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
+        """Vectorised `is_reliable_gain`, with the same operations."""
+        if self.sdiff is not None:
+            return np.asarray(gain / self.sdiff > RCI_CRITICAL)
+        return np.asarray(gain >= self.threshold - SCORE_TOLERANCE)
+
+
+@dataclass(frozen=True)
+class ReliableChange:
+    pre: float
+    post: float
+    change: float  # post - pre
+    rci: float | None  # (post - pre) / Sdiff when SD and reliability were given
+    se: float | None
+    sdiff: float | None
+    threshold: float  # reliable change in points: 1.96 * Sdiff, or the published value
+    direction: Direction
+    lower_is_better: bool
+
+    @property
+    def reliable(self) -> bool:
+        return self.direction != "unchanged"
+
+
+def reliable_change(
+    pre: float,
+    post: float,
+    *,
+    sd: float | None = None,
+    reliability: float | None = None,
+    threshold: float | None = None,
+    lower_is_better: bool = True,
+) -> ReliableChange:
+    """Reliable change from `pre` to `post` (CLINICAL.md section 3).
+
+    With `sd` and `reliability`: RCI = (post - pre) / Sdiff, reliable when |RCI| > 1.96.
+    With a published `threshold` in points: reliable when |post - pre| >= threshold.
+    """
+    require_finite(pre, "pre")
+    require_finite(post, "post")
+    rule = ChangeRule.from_args(sd=sd, reliability=reliability, threshold=threshold)
+    return _reliable_change(float(pre), float(post), rule, lower_is_better)
+
+
+def _reliable_change(
+    pre: float, post: float, rule: ChangeRule, lower_is_better: bool
+) -> ReliableChange:
+    change = post - pre
+    gain = -change if lower_is_better else change
+    direction: Direction = "unchanged"
+    if rule.is_reliable_gain(gain):
+        direction = "improved"
+    elif rule.is_reliable_gain(-gain):
+        direction = "deteriorated"
+    return ReliableChange(
+        pre=pre,
+        post=post,
+        change=change,
+        rci=None if rule.sdiff is None else change / rule.sdiff,
+        se=rule.se,
+        sdiff=rule.sdiff,
+        threshold=rule.threshold,
+        direction=direction,
+        lower_is_better=lower_is_better,
+    )
+
+
+@dataclass(frozen=True)
+class CutoffSides:
+    """Which side of a cut-off a score is on; a score on the cut-off is on neither."""
+
+    cutoff: float
+    lower_is_better: bool
+
+    def is_clinical(self, score: float) -> bool:
+        if self.lower_is_better:
+            return score > self.cutoff + SCORE_TOLERANCE
+        return score < self.cutoff - SCORE_TOLERANCE
+
+    def is_functional(self, score: float) -> bool:
+        if self.lower_is_better:
+            return score < self.cutoff - SCORE_TOLERANCE
+        return score > self.cutoff + SCORE_TOLERANCE
+
+    def clinical(self, scores: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
+        if self.lower_is_better:
+            return np.asarray(scores > self.cutoff + SCORE_TOLERANCE)
+        return np.asarray(scores < self.cutoff - SCORE_TOLERANCE)
+
+    def functional(self, scores: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
+        if self.lower_is_better:
+            return np.asarray(scores < self.cutoff - SCORE_TOLERANCE)
+        return np.asarray(scores > self.cutoff + SCORE_TOLERANCE)
+
+
+@dataclass(frozen=True)
+class ClinicalSignificance:
+    category: Category
+    reliable_change: ReliableChange
+    cutoff: float
+    clinical_pre: bool
+    functional_post: bool
+
+    @property
+    def code(self) -> int:
+        """The category's code, as returned by `classify_many`."""
+        return CATEGORIES.index(self.category)
+
+
+def clinical_significance(
+    pre: float,
+    post: float,
+    *,
+    cutoff: float,
+    sd: float | None = None,
+    reliability: float | None = None,
+    threshold: float | None = None,
+    lower_is_better: bool = True,
+) -> ClinicalSignificance:
+    """Jacobson & Truax category of the change from `pre` to `post` (CLINICAL.md section 4)."""
+    require_finite(pre, "pre")
+    require_finite(post, "post")
+    require_finite(cutoff, "cutoff")
+    rule = ChangeRule.from_args(sd=sd, reliability=reliability, threshold=threshold)
+    sides = CutoffSides(float(cutoff), lower_is_better)
+    rc = _reliable_change(float(pre), float(post), rule, lower_is_better)
+    clinical_pre = sides.is_clinical(rc.pre)
+    functional_post = sides.is_functional(rc.post)
+    category: Category = "unchanged"
+    if rc.direction == "improved":
+        category = "recovered" if clinical_pre and functional_post else "improved"
+    elif rc.direction == "deteriorated":
+        harmed = not clinical_pre and not functional_post
+        category = "harmed" if harmed else "deteriorated"
+    return ClinicalSignificance(
+        category=category,
+        reliable_change=rc,
+        cutoff=sides.cutoff,
+        clinical_pre=clinical_pre,
+        functional_post=functional_post,
+    )
+
+
+def classify_many(
+    pre: npt.ArrayLike,
+    post: npt.ArrayLike,
+    *,
+    cutoff: float,
+    sd: float | None = None,
+    reliability: float | None = None,
+    threshold: float | None = None,
+    lower_is_better: bool = True,
+) -> npt.NDArray[np.int8]:
+    """Vectorised `clinical_significance(...).code` for arrays of pre and post scores.
+
+    Returns int8 codes: 0 harmed, 1 deteriorated, 2 unchanged, 3 improved, 4 recovered
+    (indexes into CATEGORIES; `np.array(CATEGORIES)[codes]` gives the names).
+    """
+    pre_arr = np.asarray(pre, dtype=np.float64)
+    post_arr = np.asarray(post, dtype=np.float64)
+    if pre_arr.shape != post_arr.shape:
+        raise ValueError(
+            f"pre and post must have the same shape, got {pre_arr.shape} and {post_arr.shape}"
+        )
+    for name, values in (("pre", pre_arr), ("post", post_arr)):
+        if not np.isfinite(values).all():
+            bad = int(np.flatnonzero(~np.isfinite(values))[0])
+            raise ValueError(
+                f"{name} must hold finite numbers, found {values.flat[bad]} at index {bad}"
+            )
+    require_finite(cutoff, "cutoff")
+    rule = ChangeRule.from_args(sd=sd, reliability=reliability, threshold=threshold)
+    sides = CutoffSides(float(cutoff), lower_is_better)
+
+    change = post_arr - pre_arr
+    gain = -change if lower_is_better else change
+    improved = rule.reliable_gains(gain)
+    worse = rule.reliable_gains(-gain) & ~improved
+    clinical_pre = sides.clinical(pre_arr)
+    functional_post = sides.functional(post_arr)
+
+    codes = np.full(pre_arr.shape, UNCHANGED, dtype=np.int8)
+    codes[improved] = IMPROVED
+    codes[improved & clinical_pre & functional_post] = RECOVERED
+    codes[worse] = DETERIORATED
+    codes[worse & ~clinical_pre & ~functional_post] = HARMED
+    return codes
+
+
+@dataclass(frozen=True)
+class Cutoffs:
+    a: float  # two clinical SDs beyond the clinical mean, in the better direction
+    b: float  # two functional SDs from the functional mean, towards the clinical side
+    c: float  # weighted midpoint between the two means
+
+
+def cutoffs(
+    m_clinical: float,
+    sd_clinical: float,
+    m_functional: float,
+    sd_functional: float,
+    *,
+    lower_is_better: bool = True,
+) -> Cutoffs:
+    """Jacobson & Truax cut-offs a, b and c from clinical and functional norms.
+
+    b uses the functional SD, as Jacobson & Truax do (CLINICAL.md section 4).
+    """
+    for value, name in (
+        (m_clinical, "m_clinical"),
+        (sd_clinical, "sd_clinical"),
+        (m_functional, "m_functional"),
+        (sd_functional, "sd_functional"),
+    ):
+        require_finite(value, name)
+    if sd_clinical <= 0 or sd_functional <= 0:
+        raise ValueError(
+            f"standard deviations must be positive, got {sd_clinical} and {sd_functional}"
+        )
+    clinical_is_worse = m_clinical > m_functional if lower_is_better else m_clinical < m_functional
+    if not clinical_is_worse:
+        better = "lower" if lower_is_better else "higher"
+        raise ValueError(
+            f"the clinical mean ({m_clinical}) must be worse than the functional mean "
+            f"({m_functional}) when {better} scores are better"
+        )
+    toward_better = -1.0 if lower_is_better else 1.0
+    return Cutoffs(
+        a=m_clinical + toward_better * 2 * sd_clinical,
+        b=m_functional - toward_better * 2 * sd_functional,
+        c=(sd_functional * m_clinical + sd_clinical * m_functional) / (sd_functional + sd_clinical),
+    )

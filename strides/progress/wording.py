@@ -1,0 +1,46 @@
+"""How numbers appear in explanations and summaries."""
+
+from strides.progress.change import RCI_CRITICAL, ReliableChange
+
+
+def format_score(value: float, decimals: int = 1) -> str:
+    """A score as a therapist reads it: 14 -> "14", 12.14 -> "12.1", -2.0 -> "-2"."""
+    text = f"{value:.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def ordinal(number: int) -> str:
+    """1 -> "1st", 2 -> "2nd", 11 -> "11th", 22 -> "22nd"."""
+    if 10 <= number % 100 <= 20:
+        suffix = "th"
+    else:
+        suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def describe_change(rc: ReliableChange) -> str:
+    """The change and the rule that judged it, e.g. "a change of -7 points; reliable at 6"."""
+    change = f"{'+' if rc.change > 0 else ''}{format_score(rc.change)}"
+    if rc.rci is None:
+        return (
+            f"a change of {change} points; reliable change is {format_score(rc.threshold)} points"
+        )
+    return (
+        f"a change of {change} points, RCI {rc.rci:+.2f}; reliable beyond "
+        f"±{format_score(RCI_CRITICAL, 2)}"
+    )
+
+
+def change_evidence(rc: ReliableChange) -> dict[str, str | int | float]:
+    """The numbers behind a reliable-change judgement, for an event's evidence."""
+    evidence: dict[str, str | int | float] = {
+        "intake": rc.pre,
+        "score": rc.post,
+        "change": rc.change,
+        "reliable_change_points": rc.threshold,
+    }
+    if rc.rci is not None:
+        evidence["rci"] = rc.rci
+    return evidence

@@ -1,0 +1,85 @@
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from strides.progress import CATEGORIES, classify_many, clinical_significance
+
+RULES = [
+    {"cutoff": 10, "threshold": 6},
+    {"cutoff": 8, "threshold": 4},
+    {"cutoff": 11, "threshold": 6},
+    {"cutoff": 25, "threshold": 5, "lower_is_better": False},
+    {"cutoff": 15, "sd": 6, "reliability": 0.85},
+    {"cutoff": 1, "sd": 1, "reliability": 0.5},
+    {"cutoff": 36, "sd": 4, "reliability": 0.9, "lower_is_better": False},
+]
+
+
+def scalar_codes(pre, post, rule):
+    return np.array(
+        [clinical_significance(a, b, **rule).code for a, b in zip(pre, post, strict=True)],
+        dtype=np.int8,
+    )
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_agrees_with_the_scalar_function_on_10000_random_cases(rule):
+    rng = np.random.default_rng(20240501)
+    n = 10_000
+    # whole numbers hit the cut-off and the threshold exactly; tenths and
+    # continuous values cover prorated totals and everything in between
+    pre = rng.integers(0, 41, n).astype(float)
+    post = rng.integers(0, 41, n).astype(float)
+    pre[::3] = np.round(rng.uniform(0, 40, n)[::3], 1)
+    post[1::3] = rng.uniform(0, 40, n)[1::3]
+    assert np.array_equal(classify_many(pre, post, **rule), scalar_codes(pre, post, rule))
+
+
+scores = st.one_of(st.integers(0, 40).map(float), st.floats(0, 40, allow_nan=False))
+pairs = st.lists(st.tuples(scores, scores), min_size=1, max_size=50)
+
+
+@settings(max_examples=200)
+@given(pairs=pairs, rule=st.sampled_from(RULES))
+def test_agrees_with_the_scalar_function_on_generated_cases(pairs, rule):
+    pre = np.array([p for p, _ in pairs])
+    post = np.array([q for _, q in pairs])
+    assert np.array_equal(classify_many(pre, post, **rule), scalar_codes(pre, post, rule))
+
+
+def test_codes_name_the_categories():
+    codes = classify_many([18, 24, 13, 12, 4], [8, 16, 8, 20, 14], cutoff=10, threshold=6)
+    assert list(np.array(CATEGORIES)[codes]) == [
+        "recovered",
+        "improved",
+        "unchanged",
+        "deteriorated",
+        "harmed",
+    ]
+    assert codes.dtype == np.int8
+
+
+def test_keeps_the_shape_of_its_input():
+    pre = np.full((2, 3), 18.0)
+    post = np.array([[8, 18, 24], [12, 13, 11]], dtype=float)
+    assert classify_many(pre, post, cutoff=10, threshold=6).shape == (2, 3)
+
+
+def test_empty_input_gives_empty_output():
+    assert classify_many([], [], cutoff=10, threshold=6).shape == (0,)
+
+
+def test_mismatched_shapes_are_refused():
+    with pytest.raises(ValueError, match="same shape"):
+        classify_many([1, 2], [1, 2, 3], cutoff=10, threshold=6)
+
+
+def test_nan_is_refused_with_its_position():
+    with pytest.raises(ValueError, match="post must hold finite numbers, found nan at index 1"):
+        classify_many([18, 18], [8, np.nan], cutoff=10, threshold=6)
+
+
+def test_invalid_rule_is_refused():
+    with pytest.raises(ValueError, match="reliability must be at least 0 and below 1"):
+        classify_many([18], [8], cutoff=10, sd=6, reliability=1.5)
