@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "strides.accounts",
     "strides.audit",
     "strides.clients",
+    "strides.assessments",
     "strides.web",
     "strides.demo",
 ]
@@ -118,6 +119,8 @@ MFA_TOTP_ISSUER = "Strides"
 STRIDES_LOCKOUT_FAILURES = env_int("STRIDES_LOCKOUT_FAILURES", 5)
 STRIDES_LOCKOUT_MINUTES = env_int("STRIDES_LOCKOUT_MINUTES", 15)
 STRIDES_MFA_REQUIRED_ROLES = env_list("STRIDES_MFA_REQUIRED_ROLES", [])
+# Instruments staff complete about themselves (wellbeing); never offered for a client.
+STRIDES_STAFF_SELF_REPORT_INSTRUMENTS = ["proqol5"]
 STRIDES_BREAK_GLASS_MINUTES = env_int("STRIDES_BREAK_GLASS_MINUTES", 60)
 
 SESSION_COOKIE_AGE = env_int("STRIDES_IDLE_MINUTES", 30) * 60

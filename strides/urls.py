@@ -8,5 +8,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("strides.accounts.urls")),
     path("", include("strides.clients.urls")),
+    path("", include("strides.assessments.urls")),
     path("", include("strides.audit.urls")),
 ]

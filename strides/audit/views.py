@@ -10,7 +10,7 @@ from strides.audit.selectors import audit_events
 from strides.audit.services import audit_record
 from strides.web.requests import AuthedRequest, staff_required
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class AuditFilterForm(forms.Form):

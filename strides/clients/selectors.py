@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from strides.accounts.models import User
 from strides.accounts.permissions import Access, client_access, visible_clients
+from strides.assessments.selectors import latest_risk_endorsed
 from strides.audit.models import Outcome
 from strides.audit.services import audit_record
 from strides.clients.models import Appointment, BreakGlassGrant, Client, Episode
@@ -84,6 +85,7 @@ def caseload(*, actor: User, query: str = "", include_ended: bool = False) -> Qu
         active_episodes=active_episodes,
         therapist_name=Subquery(current.values("therapist__username")[:1]),
         episode_start=Subquery(current.values("start")[:1]),
+        risk_endorsed=latest_risk_endorsed(),
         last_appointment=Max(
             "episodes__appointments__at", filter=Q(episodes__appointments__status="attended")
         ),

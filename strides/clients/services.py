@@ -24,7 +24,7 @@ from strides.clients.models import (
 )
 
 
-def _require_write(*, actor: User, client: Client, action: str) -> None:
+def require_write(*, actor: User, client: Client, action: str) -> None:
     if client_access(actor, client) < Access.WRITE:
         audit_record(actor=actor, action=action, outcome=Outcome.DENIED, client=client)
         raise Http404("No such record.")
@@ -72,7 +72,7 @@ def client_update(
     email: str,
     phone: str,
 ) -> Client:
-    _require_write(actor=actor, client=client, action="client.update")
+    require_write(actor=actor, client=client, action="client.update")
     if not display_name.strip():
         raise ValidationError(_("A display name or pseudonym is required."))
     client.display_name = display_name.strip()
@@ -94,7 +94,7 @@ def episode_create(
     anxiety_measure: str = "gad7",
 ) -> Episode:
     """A new course of care for a client the actor already treats."""
-    _require_write(actor=actor, client=client, action="episode.create")
+    require_write(actor=actor, client=client, action="episode.create")
     episode = Episode.objects.create(
         client=client,
         therapist=actor,
@@ -110,7 +110,7 @@ def episode_create(
 def episode_update(
     *, actor: User, episode: Episode, start: date, presenting_problem: str, anxiety_measure: str
 ) -> Episode:
-    _require_write(actor=actor, client=episode.client, action="episode.update")
+    require_write(actor=actor, client=episode.client, action="episode.update")
     if episode.end is not None and start > episode.end:
         raise ValidationError(_("The start cannot be after the end."))
     episode.start = start
@@ -123,7 +123,7 @@ def episode_update(
 
 @transaction.atomic
 def episode_end(*, actor: User, episode: Episode, end: date, end_reason: str) -> Episode:
-    _require_write(actor=actor, client=episode.client, action="episode.end")
+    require_write(actor=actor, client=episode.client, action="episode.end")
     if end_reason not in EndReason.values:
         raise ValidationError(_("Choose why the episode ended."))
     if end < episode.start:
@@ -150,7 +150,7 @@ def appointment_create(
     kind: str = AppointmentKind.TREATMENT,
     status: str = AppointmentStatus.SCHEDULED,
 ) -> Appointment:
-    _require_write(actor=actor, client=episode.client, action="appointment.create")
+    require_write(actor=actor, client=episode.client, action="appointment.create")
     appointment = Appointment.objects.create(episode=episode, at=at, kind=kind, status=status)
     audit_record(actor=actor, action="appointment.create", client=episode.client, obj=appointment)
     return appointment
@@ -161,7 +161,7 @@ def appointment_update(
     *, actor: User, appointment: Appointment, at: datetime, kind: str, status: str
 ) -> Appointment:
     client = appointment.episode.client
-    _require_write(actor=actor, client=client, action="appointment.update")
+    require_write(actor=actor, client=client, action="appointment.update")
     appointment.at = at
     appointment.kind = kind
     appointment.status = status

@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -8,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from strides.accounts.models import Role
 from strides.accounts.permissions import Access
+from strides.assessments import selectors as assessment_selectors
 from strides.clients import selectors, services
 from strides.clients.forms import (
     AppointmentForm,
@@ -17,9 +20,16 @@ from strides.clients.forms import (
     EpisodeForm,
     NewClientForm,
 )
-from strides.clients.models import Client
+from strides.clients.models import Client, Episode
 from strides.web.forms import add_service_errors
 from strides.web.requests import AuthedRequest, staff_required
+
+
+@dataclass(frozen=True)
+class EpisodePanel:
+    episode: Episode
+    histories: list[assessment_selectors.InstrumentHistory]
+    risks: list[assessment_selectors.RiskNotice]
 
 
 @staff_required
@@ -55,10 +65,18 @@ def client_new(request: AuthedRequest) -> HttpResponse:
 @staff_required
 def client_detail(request: AuthedRequest, client_id: int) -> HttpResponse:
     client, access = selectors.client_for_actor(actor=request.user, client_id=client_id)
+    episodes = selectors.client_episodes(client=client)
     context = {
         "client": client,
         "can_change": access == Access.WRITE,
-        "episodes": selectors.client_episodes(client=client),
+        "panels": [
+            EpisodePanel(
+                episode=episode,
+                histories=assessment_selectors.episode_histories(episode=episode),
+                risks=assessment_selectors.risk_notices(episode=episode),
+            )
+            for episode in episodes
+        ],
         "break_glass_grants": selectors.break_glass_grants(client=client),
     }
     return render(request, "clients/client_detail.html", context)

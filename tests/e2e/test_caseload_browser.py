@@ -5,26 +5,10 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from strides.accounts.models import Role, User
+from strides.accounts.models import Role
 from strides.clients.models import Client, Episode
 from tests.e2e.conftest import screenshot
-
-PASSWORD = "correct horse battery staple"
-
-
-def make_user(username: str, role: str) -> User:
-    user = User(username=username, role=role)
-    user.set_password(PASSWORD)
-    user.save()
-    return user
-
-
-def sign_in(page: Page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-
+from tests.e2e.helpers import make_user, sign_in
 
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)

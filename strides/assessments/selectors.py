@@ -1,0 +1,145 @@
+"""Reading assessments: one access rule, audited, history grouped per instrument."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Subquery
+from django.http import Http404
+
+from strides.accounts.models import User
+from strides.accounts.permissions import Access, client_access
+from strides.assessments.models import Assessment
+from strides.audit.models import Outcome
+from strides.audit.services import audit_record
+from strides.clients.models import Episode
+from strides.instruments import NOT_APPLICABLE, Instrument, get_instrument, list_instruments
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    number: int
+    text: str
+    value: int | float | str | None
+    label: str
+    risk: bool
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    assessment: Assessment
+    change_from_previous: float | None
+    change_from_first: float | None
+    answers: list[AnswerRow]
+
+
+@dataclass(frozen=True)
+class InstrumentHistory:
+    instrument: Instrument
+    rows: list[HistoryRow]
+
+
+def assessment_for_actor(
+    *, actor: User, assessment_id: int, need: Access = Access.READ,
+    action: str = "assessment.view",
+) -> Assessment:
+    assessment = (
+        Assessment.objects.select_related("episode__client", "episode__therapist", "entered_by")
+        .filter(pk=assessment_id)
+        .first()
+    )
+    client = assessment.episode.client if assessment is not None else None
+    if client is None or client_access(actor, client) < need:
+        audit_record(actor=actor, action=action, outcome=Outcome.DENIED, client=client)
+        raise Http404("No such record.")
+    assert assessment is not None
+    audit_record(actor=actor, action=action, client=client, obj=assessment)
+    return assessment
+
+
+def answer_rows(assessment: Assessment) -> list[AnswerRow]:
+    """Each item's text beside the answer recorded, as printed on the form."""
+    instrument = get_instrument(assessment.instrument_code)
+    rows = []
+    for item in (*instrument.items, *instrument.supplementary_items):
+        value = assessment.answers.get(str(item.number))
+        if value is None:
+            label = "not answered"
+        elif value == NOT_APPLICABLE:
+            label = item.not_applicable_label or "not applicable"
+        else:
+            label = next((o.label or "" for o in item.options if o.value == value), "")
+        rows.append(AnswerRow(item.number, item.text, value, label, item.risk))
+    return rows
+
+
+def _difference(now: float | None, then: float | None) -> float | None:
+    if now is None or then is None:
+        return None
+    return round(now - then, 1)
+
+
+def episode_histories(*, episode: Episode) -> list[InstrumentHistory]:
+    """Current assessments of an episode per instrument, oldest first, with changes."""
+    by_code: dict[str, list[Assessment]] = defaultdict(list)
+    for assessment in episode.assessments.filter(is_current=True).order_by("taken_on", "id"):
+        by_code[assessment.instrument_code].append(assessment)
+    histories = []
+    for code, assessments in sorted(by_code.items()):
+        scored = [a for a in assessments if a.total is not None]
+        first = scored[0].total if scored else None
+        rows = []
+        previous: float | None = None
+        for assessment in assessments:
+            rows.append(HistoryRow(
+                assessment=assessment,
+                change_from_previous=_difference(assessment.total, previous),
+                change_from_first=_difference(assessment.total, first)
+                if assessment is not (scored[0] if scored else None) else None,
+                answers=answer_rows(assessment),
+            ))
+            if assessment.total is not None:
+                previous = assessment.total
+        histories.append(InstrumentHistory(get_instrument(code), rows))
+    return histories
+
+
+@dataclass(frozen=True)
+class RiskNotice:
+    assessment: Assessment
+    rows: list[AnswerRow]
+
+
+def risk_notices(*, episode: Episode) -> list[RiskNotice]:
+    """Every current assessment of the episode with an endorsed risk item, newest first,
+    with the endorsed items' text and answers. Never hidden or summarised away."""
+    flagged = episode.assessments.filter(is_current=True, has_risk=True).order_by(
+        "-taken_on", "-id"
+    )
+    return [
+        RiskNotice(a, [row for row in answer_rows(a) if row.number in a.risk_items])
+        for a in flagged
+    ]
+
+
+def risk_instruments() -> list[str]:
+    return [i.code for i in list_instruments() if i.risk_items]
+
+
+def latest_risk_endorsed() -> Exists:
+    """For a client queryset: the latest risk-capable assessment of an active episode
+    endorsed a risk item."""
+    latest = Assessment.objects.filter(
+        episode__client=OuterRef(OuterRef("pk")), episode__end__isnull=True, is_current=True,
+        instrument_code=OuterRef("instrument_code"),
+    ).order_by("-taken_on", "-id")
+    return Exists(
+        Assessment.objects.filter(
+            episode__client=OuterRef("pk"), episode__end__isnull=True, is_current=True,
+            has_risk=True, instrument_code__in=risk_instruments(),
+            pk=Subquery(latest.values("pk")[:1]),
+        )
+    )
+
+
+def can_change(*, actor: User, assessment: Assessment) -> bool:
+    return client_access(actor, assessment.episode.client) == Access.WRITE

@@ -1,0 +1,41 @@
+"""Showing numbers the way the instrument manuals print them."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def score(value: float | int | None) -> str:
+    """A total as printed: whole numbers without decimals, others with one decimal."""
+    if value is None:
+        return "—"
+    number = float(value)
+    return f"{number:.0f}" if number.is_integer() else f"{number:.1f}"
+
+
+@register.filter
+def signed(value: float | int | None) -> str:
+    """A change with its sign: +3, −2.5, 0."""
+    if value is None:
+        return "—"
+    text = score(abs(value))
+    if value > 0:
+        return f"+{text}"
+    if value < 0:
+        return f"−{text}"
+    return "0"
+
+
+@register.filter
+def band_label(instrument: object, code: str) -> str:
+    """The printed label of a band code, e.g. "moderately_severe" -> "Moderately severe"."""
+    try:
+        return str(instrument.band_label(code))  # type: ignore[attr-defined]
+    except KeyError:
+        return code
+
+
+@register.filter
+def get_item(mapping: dict[str, object], key: str) -> object:
+    return mapping.get(key) if isinstance(mapping, dict) else None
