@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.test import TestCase
 
 from strides.accounts.models import User
+from strides.assessments.models import Assessment
 from strides.audit.verify import verify_chain
 from strides.clients.models import Appointment, Client, Episode
 from strides.demo.seed import seed_demo
@@ -31,6 +32,11 @@ class DemoSeedTests(TestCase):
         self.assertTrue(Episode.objects.filter(end__isnull=False).exists())
         self.assertTrue(User.objects.get(username="tess").check_password("demo-password"))
         self.assertTrue(verify_chain().ok)
+        self.assertEqual(Assessment.objects.filter(has_risk=True).count(), 1)
+        risk = Assessment.objects.get(has_risk=True)
+        self.assertEqual(risk.episode.therapist.username, "tess")
+        bands = set(Assessment.objects.filter(instrument_code="phq9").values_list("band", flat=True))
+        self.assertTrue({"minimal", "mild", "moderate", "severe"} <= bands, bands)
 
     def test_same_seed_gives_the_same_clinic(self) -> None:
         seed_demo(password="pw-one-two", n_clients=12, seed=7, today=date(2026, 11, 27))
@@ -40,6 +46,8 @@ class DemoSeedTests(TestCase):
             )
         )
         appointments = Appointment.objects.count()
+        totals = list(Assessment.objects.order_by("id").values_list("total", flat=True))
+        Assessment.objects.all().delete()
         Appointment.objects.all().delete()
         Episode.objects.all().delete()
         Client.objects.all().delete()
@@ -52,6 +60,8 @@ class DemoSeedTests(TestCase):
         )
         self.assertEqual(first, second)
         self.assertEqual(Appointment.objects.count(), appointments)
+        self.assertEqual(list(Assessment.objects.order_by("id").values_list("total", flat=True)),
+                         totals)
 
     def test_refuses_a_database_that_already_has_accounts(self) -> None:
         User.objects.create(username="someone")

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from strides.accounts.models import Role, User
 from strides.audit.services import audit_record
+from strides.demo.assessments import seed_assessments
 from strides.clients.models import (
     Appointment,
     AppointmentKind,
@@ -195,8 +196,25 @@ def _appointments(clinic: DemoClinic) -> None:
     clinic.counts["appointments"] = len(rows)
 
 
+def _assessments(clinic: DemoClinic) -> None:
+    episodes = list(
+        Episode.objects.filter(pk__in=[e.pk for e in clinic.episodes])
+        .select_related("therapist")
+        .prefetch_related("appointments")
+        .order_by("id")
+    )
+    tess_active = [e for e in episodes if e.therapist == clinic.staff["tess"] and e.end is None]
+    rows = seed_assessments(
+        clinic.rng, episodes, risk_episode=tess_active[0] if tess_active else None
+    )
+    clinic.counts["assessments"] = len(rows)
+
+
 SeedStep = Callable[[DemoClinic], None]
-SEED_STEPS: list[tuple[str, SeedStep]] = [("appointments", _appointments)]
+SEED_STEPS: list[tuple[str, SeedStep]] = [
+    ("appointments", _appointments),
+    ("assessments", _assessments),
+]
 
 
 def seed_demo(
