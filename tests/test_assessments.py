@@ -2,6 +2,7 @@
 with the original kept, risk shown the moment it is recorded."""
 
 import uuid
+from collections.abc import Mapping
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -15,7 +16,7 @@ from tests.base import PersonaTestCase
 PHQ9 = {1: 2, 2: 3, 3: 1, 4: 2, 5: 2, 6: 1, 7: 2, 8: 1, 9: 0}
 
 
-def phq9_post(answers: dict[int, int | None], key: uuid.UUID | None = None) -> dict[str, str]:
+def phq9_post(answers: Mapping[int, int | None], key: uuid.UUID | None = None) -> dict[str, str]:
     data = {f"item_{n}": "" if v is None else str(v) for n, v in answers.items()}
     data["taken_on"] = "2026-11-20"
     data["submission_key"] = str(key or uuid.uuid4())
@@ -23,11 +24,15 @@ def phq9_post(answers: dict[int, int | None], key: uuid.UUID | None = None) -> d
 
 
 class RecordAssessmentTests(PersonaTestCase):
-    def record(self, answers: dict[int, int | None], **kwargs: object) -> Assessment:
+    def record(self, answers: Mapping[int, int | None], **kwargs: object) -> Assessment:
         return assessment_record(
-            actor=self.tess, episode=self.tess_episode, instrument_code="phq9", answers=answers,
+            actor=self.tess,
+            episode=self.tess_episode,
+            instrument_code="phq9",
+            answers=answers,
             taken_on=kwargs.pop("taken_on", date(2026, 11, 20)),  # type: ignore[arg-type]
-            submission_key=uuid.uuid4(), **kwargs,  # type: ignore[arg-type]
+            submission_key=uuid.uuid4(),
+            **kwargs,  # type: ignore[arg-type]
         )
 
     def test_service_stores_answers_and_the_score(self) -> None:
@@ -37,8 +42,9 @@ class RecordAssessmentTests(PersonaTestCase):
         self.assertIn("caseness", assessment.flags)
         self.assertFalse(assessment.has_risk)
         self.assertEqual(assessment.instrument_version, "1")
-        self.assertTrue(AuditEvent.objects.filter(action="assessment.record",
-                                                  client=self.tess_client).exists())
+        self.assertTrue(
+            AuditEvent.objects.filter(action="assessment.record", client=self.tess_client).exists()
+        )
 
     def test_invalid_answers_are_refused_listing_every_problem(self) -> None:
         with self.assertRaises(ValidationError) as caught:
@@ -123,8 +129,12 @@ class RecordAssessmentTests(PersonaTestCase):
 class AmendAssessmentTests(PersonaTestCase):
     def test_correction_keeps_the_original_and_is_audited(self) -> None:
         original = assessment_record(
-            actor=self.tess, episode=self.tess_episode, instrument_code="phq9", answers=PHQ9,
-            taken_on=date(2026, 11, 20), submission_key=uuid.uuid4(),
+            actor=self.tess,
+            episode=self.tess_episode,
+            instrument_code="phq9",
+            answers=PHQ9,
+            taken_on=date(2026, 11, 20),
+            submission_key=uuid.uuid4(),
         )
         self.login(self.tess)
         data = phq9_post({**PHQ9, 2: 0})
@@ -141,19 +151,33 @@ class AmendAssessmentTests(PersonaTestCase):
 
     def test_correction_needs_a_reason(self) -> None:
         original = assessment_record(
-            actor=self.tess, episode=self.tess_episode, instrument_code="phq9", answers=PHQ9,
-            taken_on=date(2026, 11, 20), submission_key=uuid.uuid4(),
+            actor=self.tess,
+            episode=self.tess_episode,
+            instrument_code="phq9",
+            answers=PHQ9,
+            taken_on=date(2026, 11, 20),
+            submission_key=uuid.uuid4(),
         )
         with self.assertRaises(ValidationError):
-            assessment_amend(actor=self.tess, original=original, answers=PHQ9,
-                             taken_on=date(2026, 11, 20), reason=" ", submission_key=uuid.uuid4())
+            assessment_amend(
+                actor=self.tess,
+                original=original,
+                answers=PHQ9,
+                taken_on=date(2026, 11, 20),
+                reason=" ",
+                submission_key=uuid.uuid4(),
+            )
 
 
 class AssessmentAccessTests(PersonaTestCase):
     def setUp(self) -> None:
         self.assessment = assessment_record(
-            actor=self.tess, episode=self.tess_episode, instrument_code="phq9", answers=PHQ9,
-            taken_on=date(2026, 11, 20), submission_key=uuid.uuid4(),
+            actor=self.tess,
+            episode=self.tess_episode,
+            instrument_code="phq9",
+            answers=PHQ9,
+            taken_on=date(2026, 11, 20),
+            submission_key=uuid.uuid4(),
         )
 
     def test_stranger_gets_404(self) -> None:

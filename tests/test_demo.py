@@ -35,7 +35,9 @@ class DemoSeedTests(TestCase):
         self.assertEqual(Assessment.objects.filter(has_risk=True).count(), 1)
         risk = Assessment.objects.get(has_risk=True)
         self.assertEqual(risk.episode.therapist.username, "tess")
-        bands = set(Assessment.objects.filter(instrument_code="phq9").values_list("band", flat=True))
+        bands = set(
+            Assessment.objects.filter(instrument_code="phq9").values_list("band", flat=True)
+        )
         self.assertTrue({"minimal", "mild", "moderate", "severe"} <= bands, bands)
 
     def test_same_seed_gives_the_same_clinic(self) -> None:
@@ -60,8 +62,9 @@ class DemoSeedTests(TestCase):
         )
         self.assertEqual(first, second)
         self.assertEqual(Appointment.objects.count(), appointments)
-        self.assertEqual(list(Assessment.objects.order_by("id").values_list("total", flat=True)),
-                         totals)
+        self.assertEqual(
+            list(Assessment.objects.order_by("id").values_list("total", flat=True)), totals
+        )
 
     def test_refuses_a_database_that_already_has_accounts(self) -> None:
         User.objects.create(username="someone")

@@ -22,8 +22,9 @@ class InstrumentsCommandTests(SimpleTestCase):
             self.assertIn(code, text)
 
     def test_valid_file_is_reported_valid(self) -> None:
-        self.assertIn("valid (phq9, 9 items)", self.run_command("validate",
-                                                                str(DEFINITIONS / "phq9.toml")))
+        self.assertIn(
+            "valid (phq9, 9 items)", self.run_command("validate", str(DEFINITIONS / "phq9.toml"))
+        )
 
     def test_broken_file_lists_every_problem_and_fails(self) -> None:
         import tempfile

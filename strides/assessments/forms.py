@@ -17,26 +17,33 @@ def _item_field(item: Item) -> forms.Field:
     if item.scale is not None:
         scale = item.scale
         return forms.DecimalField(
-            label=label, required=False, min_value=Decimal(scale.min.numerator) /
-            scale.min.denominator, max_value=Decimal(scale.max.numerator) / scale.max.denominator,
+            label=label,
+            required=False,
+            min_value=Decimal(scale.min.numerator) / scale.min.denominator,
+            max_value=Decimal(scale.max.numerator) / scale.max.denominator,
             widget=forms.NumberInput(attrs={"step": str(float(scale.step))}),
             help_text=_("Leave empty if not answered."),
         )
     choices: list[tuple[str, str]] = [(NOT_ANSWERED, str(_("Not answered")))]
-    choices += [(str(o.value), f"{o.value} · {o.label}" if o.label else str(o.value))
-                for o in item.options]
+    choices += [
+        (str(o.value), f"{o.value} · {o.label}" if o.label else str(o.value)) for o in item.options
+    ]
     if item.not_applicable_label:
         choices.append((NOT_APPLICABLE, item.not_applicable_label))
-    return forms.ChoiceField(label=label, choices=choices, required=False,
-                             widget=forms.RadioSelect, initial=NOT_ANSWERED)
+    return forms.ChoiceField(
+        label=label, choices=choices, required=False, widget=forms.RadioSelect, initial=NOT_ANSWERED
+    )
 
 
 class AssessmentForm(forms.Form):
-    taken_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    taken_on = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, instrument: Instrument, with_reason: bool = False,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, instrument: Instrument, with_reason: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.instrument = instrument
         self.fields["submission_key"].initial = uuid.uuid4()
@@ -46,7 +53,8 @@ class AssessmentForm(forms.Form):
             self.fields[f"item_{item.number}"] = field
         if with_reason:
             self.fields["reason"] = forms.CharField(
-                label=_("Why is this corrected?"), max_length=500,
+                label=_("Why is this corrected?"),
+                max_length=500,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
 
@@ -77,4 +85,6 @@ class ChooseInstrumentForm(forms.Form):
 
     def __init__(self, *args: Any, instruments: list[Instrument], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["instrument"].choices = [(i.code, i.name) for i in instruments]
+        field = self.fields["instrument"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(i.code, i.name) for i in instruments]

@@ -21,7 +21,10 @@ class Assessment(models.Model):
         "clients.Episode", on_delete=models.PROTECT, related_name="assessments"
     )
     appointment = models.ForeignKey(
-        "clients.Appointment", null=True, blank=True, on_delete=models.PROTECT,
+        "clients.Appointment",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="assessments",
     )
     instrument_code = models.CharField(max_length=40)

@@ -39,7 +39,10 @@ class InstrumentHistory:
 
 
 def assessment_for_actor(
-    *, actor: User, assessment_id: int, need: Access = Access.READ,
+    *,
+    actor: User,
+    assessment_id: int,
+    need: Access = Access.READ,
     action: str = "assessment.view",
 ) -> Assessment:
     assessment = (
@@ -90,13 +93,16 @@ def episode_histories(*, episode: Episode) -> list[InstrumentHistory]:
         rows = []
         previous: float | None = None
         for assessment in assessments:
-            rows.append(HistoryRow(
-                assessment=assessment,
-                change_from_previous=_difference(assessment.total, previous),
-                change_from_first=_difference(assessment.total, first)
-                if assessment is not (scored[0] if scored else None) else None,
-                answers=answer_rows(assessment),
-            ))
+            rows.append(
+                HistoryRow(
+                    assessment=assessment,
+                    change_from_previous=_difference(assessment.total, previous),
+                    change_from_first=_difference(assessment.total, first)
+                    if assessment is not (scored[0] if scored else None)
+                    else None,
+                    answers=answer_rows(assessment),
+                )
+            )
             if assessment.total is not None:
                 previous = assessment.total
         histories.append(InstrumentHistory(get_instrument(code), rows))
@@ -129,13 +135,18 @@ def latest_risk_endorsed() -> Exists:
     """For a client queryset: the latest risk-capable assessment of an active episode
     endorsed a risk item."""
     latest = Assessment.objects.filter(
-        episode__client=OuterRef(OuterRef("pk")), episode__end__isnull=True, is_current=True,
+        episode__client=OuterRef(OuterRef("pk")),
+        episode__end__isnull=True,
+        is_current=True,
         instrument_code=OuterRef("instrument_code"),
     ).order_by("-taken_on", "-id")
     return Exists(
         Assessment.objects.filter(
-            episode__client=OuterRef("pk"), episode__end__isnull=True, is_current=True,
-            has_risk=True, instrument_code__in=risk_instruments(),
+            episode__client=OuterRef("pk"),
+            episode__end__isnull=True,
+            is_current=True,
+            has_risk=True,
+            instrument_code__in=risk_instruments(),
             pk=Subquery(latest.values("pk")[:1]),
         )
     )

@@ -77,11 +77,18 @@ def assessment_record(
     try:
         with transaction.atomic():
             assessment = Assessment.objects.create(
-                episode=episode, appointment=appointment, mode=mode, taken_on=taken_on,
-                entered_by=actor, submission_key=submission_key, **fields,
+                episode=episode,
+                appointment=appointment,
+                mode=mode,
+                taken_on=taken_on,
+                entered_by=actor,
+                submission_key=submission_key,
+                **fields,
             )
             audit_record(
-                actor=actor, action="assessment.record", client=episode.client,
+                actor=actor,
+                action="assessment.record",
+                client=episode.client,
                 obj=assessment,
                 detail={"instrument": assessment.instrument_code, "risk": assessment.has_risk},
             )
@@ -113,16 +120,27 @@ def assessment_amend(
     with transaction.atomic():
         locked = Assessment.objects.select_for_update().get(pk=original.pk)
         if not locked.is_current:
-            raise ValidationError(_("This assessment was already corrected; correct the newer one."))
+            raise ValidationError(
+                _("This assessment was already corrected; correct the newer one.")
+            )
         locked.is_current = False
         locked.save(update_fields=["is_current"])
         amended = Assessment.objects.create(
-            episode=locked.episode, appointment=locked.appointment, mode=locked.mode,
-            taken_on=taken_on, entered_by=actor, submission_key=submission_key,
-            replaces=locked, amendment_reason=reason.strip(), **fields,
+            episode=locked.episode,
+            appointment=locked.appointment,
+            mode=locked.mode,
+            taken_on=taken_on,
+            entered_by=actor,
+            submission_key=submission_key,
+            replaces=locked,
+            amendment_reason=reason.strip(),
+            **fields,
         )
         audit_record(
-            actor=actor, action="assessment.amend", client=client, obj=amended,
+            actor=actor,
+            action="assessment.amend",
+            client=client,
+            obj=amended,
             detail={"replaces": locked.pk, "reason": reason.strip()},
         )
     return amended

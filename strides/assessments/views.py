@@ -26,16 +26,22 @@ def client_instruments() -> list[Instrument]:
 
 def _announce(request: AuthedRequest, assessment: Assessment) -> None:
     total = "—" if assessment.total is None else f"{assessment.total:g}"
-    messages.success(request, _("%(instrument)s saved: total %(total)s.")
-                     % {"instrument": get_instrument(assessment.instrument_code).name,
-                        "total": total})
+    messages.success(
+        request,
+        _("%(instrument)s saved: total %(total)s.")
+        % {"instrument": get_instrument(assessment.instrument_code).name, "total": total},
+    )
     for row in selectors.answer_rows(assessment):
         if row.risk and row.number in assessment.risk_items:
-            messages.error(request, _("Risk item endorsed: item %(n)s “%(text)s”, answered "
-                                      "%(value)s (%(label)s). Please follow your safety "
-                                      "procedure today.")
-                           % {"n": row.number, "text": row.text, "value": row.value,
-                              "label": row.label})
+            messages.error(
+                request,
+                _(
+                    "Risk item endorsed: item %(n)s “%(text)s”, answered "
+                    "%(value)s (%(label)s). Please follow your safety "
+                    "procedure today."
+                )
+                % {"n": row.number, "text": row.text, "value": row.value, "label": row.label},
+            )
 
 
 def _client_page(assessment: Assessment) -> str:
@@ -46,22 +52,30 @@ def _client_page(assessment: Assessment) -> str:
 @staff_required
 @require_http_methods(["GET", "POST"])
 def assessment_new(request: AuthedRequest, episode_id: int) -> HttpResponse:
-    episode = episode_for_actor(actor=request.user, episode_id=episode_id, need=Access.WRITE,
-                                action="assessment.new")
+    episode = episode_for_actor(
+        actor=request.user, episode_id=episode_id, need=Access.WRITE, action="assessment.new"
+    )
     instruments = client_instruments()
     code = request.GET.get("instrument", "")
     if code not in {i.code for i in instruments}:
         chooser = ChooseInstrumentForm(instruments=instruments)
-        return render(request, "assessments/choose.html",
-                      {"episode": episode, "client": episode.client, "form": chooser})
+        return render(
+            request,
+            "assessments/choose.html",
+            {"episode": episode, "client": episode.client, "form": chooser},
+        )
     instrument = get_instrument(code)
-    form = AssessmentForm(request.POST or None, instrument=instrument,
-                          initial={"taken_on": timezone.localdate()})
+    form = AssessmentForm(
+        request.POST or None, instrument=instrument, initial={"taken_on": timezone.localdate()}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             assessment = services.assessment_record(
-                actor=request.user, episode=episode, instrument_code=instrument.code,
-                answers=form.answers(), taken_on=form.cleaned_data["taken_on"],
+                actor=request.user,
+                episode=episode,
+                instrument_code=instrument.code,
+                answers=form.answers(),
+                taken_on=form.cleaned_data["taken_on"],
                 submission_key=form.cleaned_data["submission_key"],
             )
         except ValidationError as error:
@@ -69,8 +83,13 @@ def assessment_new(request: AuthedRequest, episode_id: int) -> HttpResponse:
         else:
             _announce(request, assessment)
             return redirect(_client_page(assessment))
-    context = {"episode": episode, "client": episode.client, "form": form,
-               "instrument": instrument, "amending": None}
+    context = {
+        "episode": episode,
+        "client": episode.client,
+        "form": form,
+        "instrument": instrument,
+        "amending": None,
+    }
     return render(request, "assessments/form.html", context)
 
 
@@ -91,20 +110,26 @@ def assessment_detail(request: AuthedRequest, assessment_id: int) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def assessment_amend(request: AuthedRequest, assessment_id: int) -> HttpResponse:
     original = selectors.assessment_for_actor(
-        actor=request.user, assessment_id=assessment_id, need=Access.WRITE,
+        actor=request.user,
+        assessment_id=assessment_id,
+        need=Access.WRITE,
         action="assessment.edit",
     )
     if not original.is_current:
         raise Http404("Only the current version can be corrected.")
     instrument = get_instrument(original.instrument_code)
     initial = {"taken_on": original.taken_on, **initial_from(original.answers)}
-    form = AssessmentForm(request.POST or None, instrument=instrument, with_reason=True,
-                          initial=initial)
+    form = AssessmentForm(
+        request.POST or None, instrument=instrument, with_reason=True, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             amended = services.assessment_amend(
-                actor=request.user, original=original, answers=form.answers(),
-                taken_on=form.cleaned_data["taken_on"], reason=form.cleaned_data["reason"],
+                actor=request.user,
+                original=original,
+                answers=form.answers(),
+                taken_on=form.cleaned_data["taken_on"],
+                reason=form.cleaned_data["reason"],
                 submission_key=form.cleaned_data["submission_key"],
             )
         except ValidationError as error:
@@ -112,6 +137,11 @@ def assessment_amend(request: AuthedRequest, assessment_id: int) -> HttpResponse
         else:
             _announce(request, amended)
             return redirect(_client_page(amended))
-    context = {"episode": original.episode, "client": original.episode.client, "form": form,
-               "instrument": instrument, "amending": original}
+    context = {
+        "episode": original.episode,
+        "client": original.episode.client,
+        "form": form,
+        "instrument": instrument,
+        "amending": original,
+    }
     return render(request, "assessments/form.html", context)

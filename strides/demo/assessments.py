@@ -32,9 +32,7 @@ COURSES = [
 ]
 
 
-def answers_for_total(
-    rng: random.Random, total: int, items: int, top: int
-) -> dict[int, int]:
+def answers_for_total(rng: random.Random, total: int, items: int, top: int) -> dict[int, int]:
     """Item answers (0..top) adding up to `total`, spread unevenly like real answers."""
     total = max(0, min(total, items * top))
     answers = dict.fromkeys(range(1, items + 1), 0)
@@ -63,8 +61,9 @@ def seed_assessments(
     phq9, gad7 = get_instrument("phq9"), get_instrument("gad7")
     rows: list[Assessment] = []
     for index, episode in enumerate(episodes):
-        attended = [a for a in episode.appointments.all()
-                    if a.status == AppointmentStatus.ATTENDED][::2]
+        attended = [
+            a for a in episode.appointments.all() if a.status == AppointmentStatus.ATTENDED
+        ][::2]
         if not attended:
             continue
         course = COURSES[index % len(COURSES)]
@@ -79,16 +78,25 @@ def seed_assessments(
                     if episode == risk_episode and is_last:
                         answers[9] = 1
                 result = score(instrument.code, answers)
-                rows.append(Assessment(
-                    episode=episode, appointment=appointment,
-                    instrument_code=instrument.code, instrument_version=instrument.version,
-                    mode=Mode.IN_SESSION, taken_on=appointment.at.date(),
-                    entered_by=episode.therapist,
-                    answers={str(n): v for n, v in answers.items()},
-                    total=result.total, band=result.band or "", subscales=result.subscales,
-                    subscale_bands=result.subscale_bands, percentage=result.percentage,
-                    flags=sorted(result.flags), has_risk="risk" in result.flags,
-                    risk_items=list(result.risk_items_endorsed),
-                    submission_key=uuid.UUID(int=rng.getrandbits(128)),
-                ))
+                rows.append(
+                    Assessment(
+                        episode=episode,
+                        appointment=appointment,
+                        instrument_code=instrument.code,
+                        instrument_version=instrument.version,
+                        mode=Mode.IN_SESSION,
+                        taken_on=appointment.at.date(),
+                        entered_by=episode.therapist,
+                        answers={str(n): v for n, v in answers.items()},
+                        total=result.total,
+                        band=result.band or "",
+                        subscales=result.subscales,
+                        subscale_bands=result.subscale_bands,
+                        percentage=result.percentage,
+                        flags=sorted(result.flags),
+                        has_risk="risk" in result.flags,
+                        risk_items=list(result.risk_items_endorsed),
+                        submission_key=uuid.UUID(int=rng.getrandbits(128)),
+                    )
+                )
     return Assessment.objects.bulk_create(rows, batch_size=1000)

@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from strides.accounts.models import Role, User
 from strides.audit.services import audit_record
-from strides.demo.assessments import seed_assessments
 from strides.clients.models import (
     Appointment,
     AppointmentKind,
@@ -25,6 +24,7 @@ from strides.clients.models import (
     EndReason,
     Episode,
 )
+from strides.demo.assessments import seed_assessments
 
 FIRST_NAMES = [
     "Robin",

@@ -38,7 +38,7 @@ def test_tess_records_phq9_with_risk_and_otto_cannot_reach_it(live_server, page:
     notice = page.locator(".risk-notice")
     expect(notice.first).to_contain_text("Thoughts that you would be better off dead")
     expect(page.get_by_role("alert").first).to_be_visible()
-    expect(page.locator("#episode-%d" % episode.pk)).to_contain_text("15")
+    expect(page.locator(f"#episode-{episode.pk}")).to_contain_text("15")
     screenshot(page, "assessment-risk-client-page")
 
     page.get_by_role("link", name="Caseload").click()

@@ -10,6 +10,7 @@ from strides.clients.models import Client, Episode
 from tests.e2e.conftest import screenshot
 from tests.e2e.helpers import make_user, sign_in
 
+
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
 def test_tess_sees_her_caseload_and_none_of_ottos_clients(live_server, page: Page) -> None:

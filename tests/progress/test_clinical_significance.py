@@ -1,4 +1,5 @@
 import math
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -6,8 +7,8 @@ from hypothesis import strategies as st
 
 from strides.progress import CATEGORIES, clinical_significance
 
-PHQ9 = {"cutoff": 10, "threshold": 6}
-WHO5 = {"cutoff": 13, "threshold": 5, "lower_is_better": False}
+PHQ9: dict[str, Any] = {"cutoff": 10, "threshold": 6}
+WHO5: dict[str, Any] = {"cutoff": 13, "threshold": 5, "lower_is_better": False}
 
 
 def category(pre, post, **rule):

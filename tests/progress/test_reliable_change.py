@@ -53,7 +53,7 @@ def test_rci_exactly_1_96_is_not_reliable():
 
 def test_rci_just_beyond_1_96_is_reliable():
     rc = reliable_change(10, 8.0399, sd=1, reliability=0.5)
-    assert abs(rc.rci) > RCI_CRITICAL
+    assert rc.rci is not None and abs(rc.rci) > RCI_CRITICAL
     assert rc.direction == "improved"
 
 

@@ -1,4 +1,5 @@
 import math
+from typing import Any
 
 import pytest
 
@@ -103,7 +104,7 @@ def test_recovered_needs_a_cutoff():
 
 def test_higher_is_better_not_on_track_below_the_band():
     params = TrajectoryParams(beta0=0.0, beta1=0.1, sigma=2.0)
-    who5 = {"cutoff": 13, "threshold": 5, "lower_is_better": False}
+    who5: dict[str, Any] = {"cutoff": 13, "threshold": 5, "lower_is_better": False}
     assert track_status([(1, 8), (3, 9), (5, 10)], params, **who5).status == "on_track"
     result = track_status([(1, 8), (3, 7), (6, 5)], params, **who5)
     assert result.status == "not_on_track"

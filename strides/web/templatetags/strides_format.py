@@ -16,14 +16,14 @@ def score(value: float | int | None) -> str:
 
 @register.filter
 def signed(value: float | int | None) -> str:
-    """A change with its sign: +3, −2.5, 0."""
+    """A change with its sign: +3, \u22122.5 (a true minus sign), 0."""
     if value is None:
         return "—"
     text = score(abs(value))
     if value > 0:
         return f"+{text}"
     if value < 0:
-        return f"−{text}"
+        return f"\u2212{text}"
     return "0"
 
 

@@ -22,8 +22,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "list":
             for instrument in list_instruments():
-                self.stdout.write(f"{instrument.code:10} v{instrument.version:6} "
-                                  f"{instrument.name}  [{instrument.path}]")
+                self.stdout.write(
+                    f"{instrument.code:10} v{instrument.version:6} "
+                    f"{instrument.name}  [{instrument.path}]"
+                )
             self.stdout.write(f"Practice instruments are read from ${ENV_VAR} when it is set.")
             return
         failed = 0
@@ -36,7 +38,10 @@ class Command(BaseCommand):
                     self.stdout.write(f"  - {problem}")
             else:
                 instrument = load_file(path)
-                self.stdout.write(self.style.SUCCESS(
-                    f"{path}: valid ({instrument.code}, {len(instrument.items)} items)"))
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        f"{path}: valid ({instrument.code}, {len(instrument.items)} items)"
+                    )
+                )
         if failed:
             raise CommandError(f"{failed} of {len(options['files'])} file(s) have problems.")
