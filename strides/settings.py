@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "strides.audit",
     "strides.clients",
     "strides.assessments",
+    "strides.alerts",
+    "strides.milestones",
+    "strides.outcomes",
     "strides.web",
     "strides.demo",
 ]

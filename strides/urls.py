@@ -9,5 +9,7 @@ urlpatterns = [
     path("", include("strides.accounts.urls")),
     path("", include("strides.clients.urls")),
     path("", include("strides.assessments.urls")),
+    path("", include("strides.alerts.urls")),
+    path("", include("strides.milestones.urls")),
     path("", include("strides.audit.urls")),
 ]

@@ -6,6 +6,7 @@ from datetime import date
 from unittest import mock
 
 from django.core.management import call_command
+from django.db import transaction
 from django.test import TestCase
 
 from strides.accounts.models import User
@@ -41,30 +42,21 @@ class DemoSeedTests(TestCase):
         self.assertTrue({"minimal", "mild", "moderate", "severe"} <= bands, bands)
 
     def test_same_seed_gives_the_same_clinic(self) -> None:
-        seed_demo(password="pw-one-two", n_clients=12, seed=7, today=date(2026, 11, 27))
-        first = list(
-            Episode.objects.order_by("id").values_list(
-                "client__display_name", "therapist__username", "start", "end"
-            )
-        )
-        appointments = Appointment.objects.count()
-        totals = list(Assessment.objects.order_by("id").values_list("total", flat=True))
-        Assessment.objects.all().delete()
-        Appointment.objects.all().delete()
-        Episode.objects.all().delete()
-        Client.objects.all().delete()
-        User.objects.all().delete()
-        seed_demo(password="pw-one-two", n_clients=12, seed=7, today=date(2026, 11, 27))
-        second = list(
-            Episode.objects.order_by("id").values_list(
-                "client__display_name", "therapist__username", "start", "end"
-            )
-        )
-        self.assertEqual(first, second)
-        self.assertEqual(Appointment.objects.count(), appointments)
-        self.assertEqual(
-            list(Assessment.objects.order_by("id").values_list("total", flat=True)), totals
-        )
+        def seeded_fingerprint() -> tuple[list[tuple[object, ...]], list[float | None], int]:
+            with transaction.atomic():
+                seed_demo(password="pw-one-two", n_clients=12, seed=7, today=date(2026, 11, 27))
+                fingerprint = (
+                    list(Episode.objects.order_by("id").values_list(
+                        "client__display_name", "therapist__username", "start", "end")),
+                    list(Assessment.objects.order_by("id").values_list("total", flat=True)),
+                    Appointment.objects.count(),
+                )
+                transaction.set_rollback(True)
+            return fingerprint
+
+        first = seeded_fingerprint()
+        self.assertFalse(User.objects.exists())
+        self.assertEqual(seeded_fingerprint(), first)
 
     def test_refuses_a_database_that_already_has_accounts(self) -> None:
         User.objects.create(username="someone")

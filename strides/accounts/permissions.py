@@ -11,9 +11,12 @@
 from enum import IntEnum
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from strides.accounts.models import Role, User
+from strides.audit.models import Outcome
+from strides.audit.services import audit_record
 from strides.clients.models import BreakGlassGrant, Client, Episode
 
 
@@ -66,5 +69,8 @@ def client_access(user: User, client: Client) -> Access:
     return Access.NONE
 
 
-def treating_therapist_ids(client: Client) -> set[int]:
-    return set(client.episodes.values_list("therapist_id", flat=True))
+def require_write(*, actor: User, client: Client, action: str) -> None:
+    """The backstop in every service that changes clinical data: audited 404 otherwise."""
+    if client_access(actor, client) < Access.WRITE:
+        audit_record(actor=actor, action=action, outcome=Outcome.DENIED, client=client)
+        raise Http404("No such record.")

@@ -47,6 +47,14 @@ class Assessment(models.Model):
     replaces = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
     )
+    first_version = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="the original entry of a chain of corrections (None for an original)",
+    )
     amendment_reason = models.TextField(blank=True)
     submission_key = models.UUIDField(unique=True)
     created_at = models.DateTimeField(auto_now_add=True)

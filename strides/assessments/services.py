@@ -10,11 +10,12 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from strides.accounts.models import User
+from strides.accounts.permissions import require_write
 from strides.assessments.models import Assessment, Mode
 from strides.audit.services import audit_record
 from strides.clients.models import Appointment, Episode
-from strides.clients.services import require_write
 from strides.instruments import InvalidAnswers, get_instrument, score
+from strides.outcomes.services import progress_refresh
 
 Answer = int | float | Decimal | str | None
 
@@ -92,6 +93,7 @@ def assessment_record(
                 obj=assessment,
                 detail={"instrument": assessment.instrument_code, "risk": assessment.has_risk},
             )
+            progress_refresh(actor=actor, episode=episode)
     except IntegrityError:
         # A concurrent double submit won the race: return what it stored.
         if (existing := _existing(submission_key)) is not None:
@@ -143,4 +145,5 @@ def assessment_amend(
             obj=amended,
             detail={"replaces": locked.pk, "reason": reason.strip()},
         )
+        progress_refresh(actor=actor, episode=locked.episode)
     return amended

@@ -26,7 +26,9 @@ def audit_record(
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event to the chain, inside the caller's transaction if there is one."""
-    label = actor_label if actor_label is not None else (actor.get_username() if actor else "")
+    label = (
+        actor_label if actor_label is not None else (actor.get_username() if actor else "system")
+    )
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(
             pk=1, defaults={"last_hash": GENESIS_HASH}

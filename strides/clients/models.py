@@ -10,6 +10,11 @@ class Client(models.Model):
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     email = models.EmailField(_("contact email"), blank=True)
     phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    milestones_enabled = models.BooleanField(
+        _("notice and celebrate milestones"),
+        default=True,
+        help_text=_("Switch off for a client who would rather not have steps celebrated."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -10,8 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from strides.accounts.models import Role, User
-from strides.accounts.permissions import Access, client_access
-from strides.audit.models import Outcome
+from strides.accounts.permissions import require_write
 from strides.audit.services import audit_record
 from strides.clients.models import (
     Appointment,
@@ -22,12 +21,7 @@ from strides.clients.models import (
     EndReason,
     Episode,
 )
-
-
-def require_write(*, actor: User, client: Client, action: str) -> None:
-    if client_access(actor, client) < Access.WRITE:
-        audit_record(actor=actor, action=action, outcome=Outcome.DENIED, client=client)
-        raise Http404("No such record.")
+from strides.outcomes.services import progress_refresh
 
 
 @transaction.atomic
@@ -173,6 +167,7 @@ def appointment_update(
         obj=appointment,
         detail={"status": status},
     )
+    progress_refresh(actor=actor, episode=appointment.episode)
     return appointment
 
 

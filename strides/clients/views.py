@@ -21,6 +21,7 @@ from strides.clients.forms import (
     NewClientForm,
 )
 from strides.clients.models import Client, Episode
+from strides.outcomes.selectors import EpisodeOutcome, episode_outcome
 from strides.web.forms import add_service_errors
 from strides.web.requests import AuthedRequest, staff_required
 
@@ -30,6 +31,7 @@ class EpisodePanel:
     episode: Episode
     histories: list[assessment_selectors.InstrumentHistory]
     risks: list[assessment_selectors.RiskNotice]
+    outcome: EpisodeOutcome
 
 
 @staff_required
@@ -74,6 +76,7 @@ def client_detail(request: AuthedRequest, client_id: int) -> HttpResponse:
                 episode=episode,
                 histories=assessment_selectors.episode_histories(episode=episode),
                 risks=assessment_selectors.risk_notices(episode=episode),
+                outcome=episode_outcome(episode=episode),
             )
             for episode in episodes
         ],

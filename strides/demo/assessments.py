@@ -57,13 +57,19 @@ def course_totals(rng: random.Random, course: Course, sessions: int, scale: floa
 def seed_assessments(
     rng: random.Random, episodes: list[Episode], *, risk_episode: Episode | None
 ) -> list[Assessment]:
-    """PHQ-9 and GAD-7 at every second attended session of each episode."""
+    """PHQ-9 and GAD-7 at every second attended session of each episode.
+
+    Every seventh episode stops being measured half-way (so "measures missed" shows),
+    and one leaves the PHQ-9 risk item unanswered once (so the prompt to ask shows).
+    """
     phq9, gad7 = get_instrument("phq9"), get_instrument("gad7")
     rows: list[Assessment] = []
     for index, episode in enumerate(episodes):
         attended = [
             a for a in episode.appointments.all() if a.status == AppointmentStatus.ATTENDED
         ][::2]
+        if index % 7 == 6:
+            attended = attended[: max(1, len(attended) // 2)]
         if not attended:
             continue
         course = COURSES[index % len(COURSES)]
@@ -77,6 +83,8 @@ def seed_assessments(
                     is_last = position == len(attended) - 1
                     if episode == risk_episode and is_last:
                         answers[9] = 1
+                    if index == 8 and is_last:
+                        del answers[9]
                 result = score(instrument.code, answers)
                 rows.append(
                     Assessment(

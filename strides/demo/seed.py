@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from strides.accounts.models import Role, User
+from strides.alerts.models import Alert
 from strides.audit.services import audit_record
 from strides.clients.models import (
     Appointment,
@@ -25,6 +26,8 @@ from strides.clients.models import (
     Episode,
 )
 from strides.demo.assessments import seed_assessments
+from strides.milestones.models import Milestone
+from strides.outcomes.services import progress_refresh
 
 FIRST_NAMES = [
     "Robin",
@@ -130,7 +133,11 @@ def _clients_and_episodes(clinic: DemoClinic, n_clients: int) -> None:
     )
     episodes = []
     for index, client in enumerate(clients):
-        start = clinic.today - timedelta(days=rng.randrange(14, 182))
+        # Every ninth client started in the last fortnight: too early to judge progress.
+        recent = index % 9 == 4
+        start = clinic.today - timedelta(
+            days=rng.randrange(3, 14) if recent else rng.randrange(21, 182)
+        )
         ended = rng.random() < 0.2 and (clinic.today - start).days > 60
         end = (
             start + timedelta(days=rng.randrange(42, (clinic.today - start).days))
@@ -210,10 +217,20 @@ def _assessments(clinic: DemoClinic) -> None:
     clinic.counts["assessments"] = len(rows)
 
 
+def _progress(clinic: DemoClinic) -> None:
+    for episode in Episode.objects.filter(pk__in=[e.pk for e in clinic.episodes]).select_related(
+        "client"
+    ):
+        progress_refresh(actor=None, episode=episode)
+    clinic.counts["milestones"] = Milestone.objects.count()
+    clinic.counts["alerts"] = Alert.objects.count()
+
+
 SeedStep = Callable[[DemoClinic], None]
 SEED_STEPS: list[tuple[str, SeedStep]] = [
     ("appointments", _appointments),
     ("assessments", _assessments),
+    ("progress", _progress),
 ]
 
 

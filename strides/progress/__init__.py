@@ -42,6 +42,7 @@ from strides.progress.milestones import (
     PLANNED_END_REASONS,
     detect_milestones,
 )
+from strides.progress.summary import MeasureSummary, summarise_measure
 from strides.progress.talking_therapies import (
     ANXIETY_MEASURES,
     MIN_ATTENDED_FOR_COURSE,
@@ -95,6 +96,7 @@ __all__ = [
     "EpisodeHistory",
     "GoalRatingPoint",
     "MeasureRule",
+    "MeasureSummary",
     "Milestone",
     "Observation",
     "PairedMeasure",
@@ -116,6 +118,7 @@ __all__ = [
     "goal_rated_high",
     "goal_reliably_improved",
     "reliable_change",
+    "summarise_measure",
     "talking_therapies_outcome",
     "track_status",
     "trend",

@@ -1,6 +1,7 @@
 """Showing numbers the way the instrument manuals print them."""
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
@@ -39,3 +40,16 @@ def band_label(instrument: object, code: str) -> str:
 @register.filter
 def get_item(mapping: dict[str, object], key: str) -> object:
     return mapping.get(key) if isinstance(mapping, dict) else None
+
+
+STATUS_LABELS = {
+    "on_track": _("On track"),
+    "not_on_track": _("Not on track"),
+    "too_early": _("Too early to tell"),
+    "recovered": _("Recovered"),
+}
+
+
+@register.filter
+def status_label(status: str) -> str:
+    return str(STATUS_LABELS.get(status, status))

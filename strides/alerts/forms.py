@@ -1,0 +1,20 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from strides.alerts.models import AlertAction
+
+
+class AcknowledgeForm(forms.Form):
+    action = forms.ChoiceField(label=_("What was done"), choices=AlertAction.choices)
+    note = forms.CharField(
+        label=_("Note (needed for “Other”)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class SnoozeForm(forms.Form):
+    until = forms.DateField(
+        label=_("Snooze until"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )

@@ -1,0 +1,88 @@
+"""Storing the engine's milestones once each, recording them by hand, celebrating them."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from strides.accounts.models import User
+from strides.accounts.permissions import require_write
+from strides.audit.services import audit_record
+from strides.clients.models import Episode
+from strides.milestones.models import Milestone
+from strides.progress import Milestone as DetectedMilestone
+
+
+def milestones_sync(
+    *, actor: User | None, episode: Episode, detected: list[DetectedMilestone]
+) -> int:
+    """Store each detected milestone the episode does not have yet (once per episode),
+    unless milestones are switched off for the client. Returns how many were new."""
+    if not episode.client.milestones_enabled:
+        return 0
+    known = set(episode.milestones.values_list("key", flat=True))
+    new = [
+        Milestone(
+            episode=episode,
+            kind=m.kind,
+            key=m.key,
+            instrument=m.instrument or "",
+            source_id=m.source_id,
+            occurred_on=m.when,
+            evidence=m.evidence,
+            summary=m.summary,
+        )
+        for m in detected
+        if m.key not in known
+    ]
+    for milestone in new:
+        milestone.save()
+        audit_record(
+            actor=actor,
+            action="milestone.detect",
+            client=episode.client,
+            obj=milestone,
+            detail={"kind": milestone.kind, "key": milestone.key},
+        )
+    return len(new)
+
+
+@transaction.atomic
+def milestone_record(
+    *, actor: User, episode: Episode, summary: str, occurred_on: date
+) -> Milestone:
+    """A milestone the therapist noticed themselves ("back at work")."""
+    require_write(actor=actor, client=episode.client, action="milestone.record")
+    text = summary.strip()
+    if not text:
+        raise ValidationError(_("Describe the milestone in a few words."))
+    count = episode.milestones.filter(manual=True).count()
+    milestone = Milestone.objects.create(
+        episode=episode,
+        kind="manual",
+        key=f"manual:{count + 1}",
+        occurred_on=occurred_on,
+        evidence={"recorded_by": actor.username},
+        summary=text[:500],
+        manual=True,
+    )
+    audit_record(actor=actor, action="milestone.record", client=episode.client, obj=milestone)
+    return milestone
+
+
+@transaction.atomic
+def milestone_celebrate(*, actor: User, milestone: Milestone) -> Milestone:
+    require_write(actor=actor, client=milestone.episode.client, action="milestone.celebrate")
+    if milestone.celebrated_at is None:
+        milestone.celebrated_by = actor
+        milestone.celebrated_at = timezone.now()
+        milestone.save(update_fields=["celebrated_by", "celebrated_at"])
+        audit_record(
+            actor=actor,
+            action="milestone.celebrate",
+            client=milestone.episode.client,
+            obj=milestone,
+        )
+    return milestone

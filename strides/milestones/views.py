@@ -1,0 +1,60 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+
+from strides.accounts.permissions import Access
+from strides.clients.selectors import episode_for_actor
+from strides.milestones import selectors, services
+from strides.web.forms import add_service_errors
+from strides.web.requests import AuthedRequest, staff_required
+
+
+class ManualMilestoneForm(forms.Form):
+    summary = forms.CharField(
+        label=_("What happened"),
+        max_length=500,
+        help_text=_("In the client's words if you can, e.g. “back at work”."),
+    )
+    occurred_on = forms.DateField(
+        label=_("When"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+
+@staff_required
+@require_http_methods(["POST"])
+def milestone_celebrate(request: AuthedRequest, milestone_id: int) -> HttpResponse:
+    milestone = selectors.milestone_for_actor(
+        actor=request.user, milestone_id=milestone_id, need=Access.WRITE, action="milestone.edit"
+    )
+    services.milestone_celebrate(actor=request.user, milestone=milestone)
+    if request.htmx:
+        return render(
+            request, "milestones/milestone_item.html", {"milestone": milestone, "can_change": True}
+        )
+    target = request.POST.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect(reverse("client_detail", args=[milestone.episode.client_id]))
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def milestone_new(request: AuthedRequest, episode_id: int) -> HttpResponse:
+    episode = episode_for_actor(
+        actor=request.user, episode_id=episode_id, need=Access.WRITE, action="milestone.new"
+    )
+    form = ManualMilestoneForm(request.POST or None, initial={"occurred_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.milestone_record(actor=request.user, episode=episode, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect(reverse("client_detail", args=[episode.client_id]))
+    context = {"form": form, "client": episode.client, "title": _("Record a milestone")}
+    return render(request, "clients/episode_form.html", context)

@@ -1,0 +1,63 @@
+"""An episode's stored records as the plain values the progress engine reads."""
+
+import bisect
+from dataclasses import dataclass
+from datetime import date
+
+from strides.assessments.models import Assessment
+from strides.clients.models import AppointmentStatus, Episode
+from strides.progress import EpisodeHistory, Observation
+
+
+@dataclass(frozen=True)
+class LoadedHistory:
+    history: EpisodeHistory
+    assessments: list[Assessment]
+
+
+def session_number(attended_dates: list[date], taken_on: date) -> int:
+    """Attended sessions up to and including the assessment's date; 1 at the earliest."""
+    return max(1, bisect.bisect_right(attended_dates, taken_on))
+
+
+def load_history(episode: Episode) -> LoadedHistory:
+    attended = sorted(
+        appointment.at.date()
+        for appointment in episode.appointments.filter(status=AppointmentStatus.ATTENDED)
+    )
+    assessments = list(episode.assessments.filter(is_current=True).order_by("taken_on", "id"))
+    observations = []
+    last_session: dict[str, int] = {}
+    for a in assessments:
+        # Two administrations of one instrument between the same sessions (a repeat on
+        # the same day, or before the first appointment was recorded) count as
+        # consecutive sessions, so every observation, above all a risk flag, is kept.
+        session = max(
+            session_number(attended, a.taken_on), last_session.get(a.instrument_code, 0) + 1
+        )
+        last_session[a.instrument_code] = session
+        observations.append(
+            Observation(
+                # The first version's id: a corrected assessment keeps its identity, so an
+                # event keyed on it is not raised twice.
+                assessment_id=a.first_version_id or a.pk,
+                instrument=a.instrument_code,
+                when=a.taken_on,
+                session=session,
+                total=a.total,
+                flags=frozenset(a.flags),
+            )
+        )
+    last_measured = assessments[-1].taken_on if assessments else None
+    missed = sum(1 for day in attended if last_measured is None or day > last_measured)
+    history = EpisodeHistory(
+        observations=observations,
+        goal_ratings=(),
+        attended_sessions=len(attended),
+        ended=episode.end is not None,
+        end_reason=episode.end_reason or None,
+        missed_in_row=missed,
+        attended_dates=attended,
+        ended_on=episode.end,
+    )
+    return LoadedHistory(history, assessments)

@@ -1,0 +1,159 @@
+"""Refreshing an episode's progress summary, milestones and alerts in one place.
+
+Called inside the transaction of every change that moves progress (an assessment
+recorded or corrected, an appointment attended, an episode ended, a goal rated), so a
+risk alert exists exactly when the assessment that carries it does.
+"""
+
+from collections import defaultdict
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from strides.accounts.models import User
+from strides.alerts.models import AlertStatus
+from strides.alerts.services import alerts_sync
+from strides.assessments.models import Assessment
+from strides.audit.services import audit_record
+from strides.clients.models import Appointment, AppointmentStatus, Episode
+from strides.milestones.services import milestones_sync
+from strides.outcomes.history import load_history, session_number
+from strides.outcomes.models import EpisodeProgress, TrajectoryCalibration
+from strides.outcomes.rules import measure_rules, trajectory_params
+from strides.progress import (
+    EpisodeHistory,
+    MeasureRule,
+    calibrate,
+    detect_alerts,
+    detect_milestones,
+    summarise_measure,
+    talking_therapies_outcome,
+)
+
+MAIN_INSTRUMENT_ORDER = ("phq9", "core10", "gad7")
+
+
+def _measures(history: EpisodeHistory, rules: dict[str, MeasureRule]) -> dict[str, dict[str, Any]]:
+    params = trajectory_params()
+    summaries: dict[str, dict[str, Any]] = {}
+    for code in history.instruments():
+        scored = history.scored(code)
+        if code not in rules or not scored:
+            continue
+        series = [(o.session, total) for o, total in scored]
+        summary = summarise_measure(rules[code], series, params.get(code))
+        summaries[code] = {
+            **asdict(summary),
+            "latest_on": scored[-1][0].when.isoformat(),
+            "recent": list(summary.recent),
+        }
+    return summaries
+
+
+def _talking_therapies(
+    episode: Episode, measures: dict[str, dict[str, Any]], attended: int
+) -> dict[str, Any] | None:
+    phq9, anxiety = measures.get("phq9"), measures.get(episode.anxiety_measure)
+    if phq9 is None or anxiety is None:
+        return None
+    outcome = talking_therapies_outcome(
+        phq9=(phq9["first"], phq9["latest"]),
+        anxiety=(anxiety["first"], anxiety["latest"]),
+        attended=attended,
+        anxiety_measure=episode.anxiety_measure,
+        ended=episode.end is not None,
+    )
+    return {**asdict(outcome), "anxiety_measure": episode.anxiety_measure}
+
+
+def _main_instrument(measures: dict[str, dict[str, Any]]) -> str:
+    for code in MAIN_INSTRUMENT_ORDER:
+        if code in measures and measures[code]["status"]:
+            return code
+    return next((code for code, m in measures.items() if m["status"]), "")
+
+
+@transaction.atomic
+def progress_refresh(*, actor: User | None, episode: Episode) -> EpisodeProgress:
+    """Recompute the summary and store any new milestones and alerts for the episode."""
+    loaded = load_history(episode)
+    history = loaded.history
+    rules = measure_rules()
+    milestones_sync(actor=actor, episode=episode, detected=detect_milestones(history, rules))
+    alerts_sync(
+        actor=actor,
+        episode=episode,
+        detected=detect_alerts(history, rules, trajectory_params=trajectory_params()),
+    )
+    measures = _measures(history, rules)
+    main = _main_instrument(measures)
+    open_alerts = episode.alerts.filter(status=AlertStatus.OPEN)
+    progress, _created = EpisodeProgress.objects.update_or_create(
+        episode=episode,
+        defaults={
+            "refreshed_at": timezone.now(),
+            "last_assessed_on": loaded.assessments[-1].taken_on if loaded.assessments else None,
+            "main_instrument": main,
+            "status": measures[main]["status"] if main else "",
+            "status_explanation": measures[main]["explanation"] if main else "",
+            "measures": measures,
+            "talking_therapies": _talking_therapies(episode, measures, history.attended_sessions),
+            "open_alerts": open_alerts.count(),
+            "has_open_risk": open_alerts.filter(immediate=True).exists(),
+        },
+    )
+    return progress
+
+
+def finished_series(instrument: str) -> list[list[tuple[int, float]]]:
+    """(session, score) series of the instrument in every ended episode with 2+ scores,
+    read with two queries however many episodes there are."""
+    attended: dict[int, list[date]] = defaultdict(list)
+    for episode_id, at in (
+        Appointment.objects.filter(episode__end__isnull=False, status=AppointmentStatus.ATTENDED)
+        .order_by("at")
+        .values_list("episode_id", "at")
+    ):
+        attended[episode_id].append(at.date())
+    scores: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    for episode_id, taken_on, total in (
+        Assessment.objects.filter(
+            episode__end__isnull=False,
+            is_current=True,
+            instrument_code=instrument,
+            total__isnull=False,
+        )
+        .order_by("episode_id", "taken_on", "id")
+        .values_list("episode_id", "taken_on", "total")
+    ):
+        if total is not None:
+            scores[episode_id].append((session_number(attended[episode_id], taken_on), total))
+    return [series for series in scores.values() if len(series) >= 2]
+
+
+@transaction.atomic
+def trajectory_calibrate(*, actor_label: str, instrument: str) -> TrajectoryCalibration:
+    """Refit the expected trajectory on the practice's finished episodes. Raises
+    ValueError below the minimum number of episodes, saying how many there are."""
+    series = finished_series(instrument)
+    params = calibrate(series)
+    calibration = TrajectoryCalibration.objects.create(
+        instrument=instrument,
+        beta0=params.beta0,
+        beta1=params.beta1,
+        sigma=params.sigma,
+        z=params.z,
+        n_episodes=len(series),
+        created_by=actor_label,
+    )
+    audit_record(
+        actor=None,
+        actor_label=actor_label,
+        action="trajectory.calibrate",
+        obj=calibration,
+        detail={"instrument": instrument, "episodes": len(series)},
+    )
+    return calibration
