@@ -42,12 +42,15 @@ class DemoSeedTests(TestCase):
         self.assertTrue({"minimal", "mild", "moderate", "severe"} <= bands, bands)
 
     def test_same_seed_gives_the_same_clinic(self) -> None:
-        def seeded_fingerprint() -> tuple[list[tuple[object, ...]], list[float | None], int]:
+        def seeded_fingerprint() -> tuple[object, ...]:
             with transaction.atomic():
                 seed_demo(password="pw-one-two", n_clients=12, seed=7, today=date(2026, 11, 27))
                 fingerprint = (
-                    list(Episode.objects.order_by("id").values_list(
-                        "client__display_name", "therapist__username", "start", "end")),
+                    list(
+                        Episode.objects.order_by("id").values_list(
+                            "client__display_name", "therapist__username", "start", "end"
+                        )
+                    ),
                     list(Assessment.objects.order_by("id").values_list("total", flat=True)),
                     Appointment.objects.count(),
                 )

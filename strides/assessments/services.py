@@ -135,6 +135,7 @@ def assessment_amend(
             entered_by=actor,
             submission_key=submission_key,
             replaces=locked,
+            first_version_id=locked.first_version_id or locked.pk,
             amendment_reason=reason.strip(),
             **fields,
         )

@@ -132,6 +132,7 @@ def episode_end(*, actor: User, episode: Episode, end: date, end_reason: str) ->
         obj=episode,
         detail={"end_reason": end_reason},
     )
+    progress_refresh(actor=actor, episode=episode)
     return episode
 
 
@@ -147,6 +148,7 @@ def appointment_create(
     require_write(actor=actor, client=episode.client, action="appointment.create")
     appointment = Appointment.objects.create(episode=episode, at=at, kind=kind, status=status)
     audit_record(actor=actor, action="appointment.create", client=episode.client, obj=appointment)
+    progress_refresh(actor=actor, episode=episode)
     return appointment
 
 

@@ -26,7 +26,6 @@ from strides.lib.charts import (
     PlottedPoint,
     RangeRect,
     ScoreChart,
-    Tick,
     Vertex,
     XMode,
     format_number,
@@ -134,7 +133,7 @@ def _score_svg(geometry: ChartGeometry) -> str:
     parts = [_severity(band, geometry) for band in geometry.severity]
     if geometry.reliable_change:
         parts.append(_reliable_change(geometry.reliable_change, geometry))
-    parts.append(_axes(geometry.y_ticks, geometry.x_ticks, geometry))
+    parts.append(_axes(geometry))
     if geometry.expected:
         parts.append(_expected(geometry.expected))
     if geometry.cutoff:
@@ -158,7 +157,7 @@ def _score_svg(geometry: ChartGeometry) -> str:
 
 
 def _goal_svg(geometry: GoalChartGeometry) -> str:
-    parts = [_axes(geometry.y_ticks, geometry.x_ticks, geometry)]
+    parts = [_axes(geometry)]
     for index, line in enumerate(geometry.lines):
         colour, dash = GOAL_STYLES[index]
         vertices = tuple((point.x, point.y) for point in line.points)
@@ -186,17 +185,18 @@ def _svg(*, width: float, height: float, kind: str, title: str, desc: str | None
     digest = hashlib.sha256("\0".join((title, desc or "", body)).encode()).hexdigest()[:10]
     ident = f"chart-{digest}"
     head = _tag("title", {"id": f"{ident}-title"}, escape(title))
-    labelled_by = f"{ident}-title"
+    described: dict[str, str] = {}
     if desc is not None:
         head += _tag("desc", {"id": f"{ident}-desc"}, escape(desc))
-        labelled_by += f" {ident}-desc"
+        described = {"aria-describedby": f"{ident}-desc"}
     attrs: Attrs = {
         "xmlns": "http://www.w3.org/2000/svg",
         "viewBox": f"0 0 {format_number(width)} {format_number(height)}",
         "width": width,
         "height": height,
         "role": "img",
-        "aria-labelledby": labelled_by,
+        "aria-labelledby": f"{ident}-title",
+        **described,
         "class": f"chart chart-{kind}",
         "font-family": FONT_FAMILY,
         "font-size": 11,
@@ -289,19 +289,17 @@ def _reliable_change(rect: RangeRect, geometry: ChartGeometry) -> str:
     return _tag("rect", attrs, _hover(rect.label))
 
 
-def _axes(
-    y_ticks: Sequence[Tick], x_ticks: Sequence[Tick], geometry: ChartGeometry | GoalChartGeometry
-) -> str:
+def _axes(geometry: ChartGeometry | GoalChartGeometry) -> str:
     plot = geometry.plot
     parts = []
-    for tick in y_ticks:
+    for tick in geometry.y_ticks:
         grid = {"x1": plot.left, "y1": tick.at, "x2": plot.right, "y2": tick.at, "stroke": GRID}
         parts.append(_tag("line", {"class": "chart-grid", **grid}))
         label = {"class": "chart-tick", "text-anchor": "end", "fill": MUTED}
         parts.append(_text(plot.left - 6, tick.at + 4, tick.label, label))
     axis = {"x1": plot.left, "y1": plot.bottom, "x2": plot.right, "y2": plot.bottom}
     parts.append(_tag("line", {"class": "chart-axis", **axis, "stroke": AXIS}))
-    for tick in x_ticks:
+    for tick in geometry.x_ticks:
         mark = {"x1": tick.at, "y1": plot.bottom, "x2": tick.at, "y2": plot.bottom + 4}
         parts.append(_tag("line", {**mark, "stroke": AXIS}))
         label = {"class": "chart-tick", "text-anchor": "middle", "fill": MUTED}

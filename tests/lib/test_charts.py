@@ -385,7 +385,8 @@ def test_svg_is_an_accessible_image_with_a_title_and_a_one_sentence_description(
     assert title is not None and desc is not None
     assert title.text == "PHQ-9"
     assert desc.text is not None and desc.text.startswith("PHQ-9 (lower is better) from 18")
-    assert root.get("aria-labelledby") == f"{title.get('id')} {desc.get('id')}"
+    assert root.get("aria-labelledby") == title.get("id")
+    assert root.get("aria-describedby") == desc.get("id")
 
 
 def test_every_point_is_a_circle_with_hover_text():
