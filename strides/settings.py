@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "strides.alerts",
     "strides.milestones",
     "strides.outcomes",
+    "strides.goals",
+    "strides.notes",
     "strides.web",
     "strides.demo",
 ]
@@ -125,6 +127,11 @@ STRIDES_MFA_REQUIRED_ROLES = env_list("STRIDES_MFA_REQUIRED_ROLES", [])
 # Instruments staff complete about themselves (wellbeing); never offered for a client.
 STRIDES_STAFF_SELF_REPORT_INSTRUMENTS = ["proqol5"]
 STRIDES_BREAK_GLASS_MINUTES = env_int("STRIDES_BREAK_GLASS_MINUTES", 60)
+# Keys for encrypted free text: env (comma-separated, newest first) or a 0600 key file.
+STRIDES_ENCRYPTION_KEYS = env_str("STRIDES_ENCRYPTION_KEYS")
+STRIDES_ENCRYPTION_KEY_FILE = env_str(
+    "STRIDES_ENCRYPTION_KEY_FILE", str(VAR_DIR / "encryption.keys")
+)
 
 SESSION_COOKIE_AGE = env_int("STRIDES_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True

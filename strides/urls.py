@@ -11,5 +11,8 @@ urlpatterns = [
     path("", include("strides.assessments.urls")),
     path("", include("strides.alerts.urls")),
     path("", include("strides.milestones.urls")),
+    path("", include("strides.outcomes.urls")),
+    path("", include("strides.goals.urls")),
+    path("", include("strides.notes.urls")),
     path("", include("strides.audit.urls")),
 ]

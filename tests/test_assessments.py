@@ -8,6 +8,8 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from strides.alerts.models import Alert
+from strides.alerts.services import alert_acknowledge
 from strides.assessments.models import Assessment
 from strides.assessments.services import assessment_amend, assessment_record
 from strides.audit.models import AuditEvent
@@ -103,11 +105,14 @@ class RecordAssessmentTests(PersonaTestCase):
         caseload = self.client.get(reverse("caseload"))
         self.assertContains(caseload, "risk item endorsed")
 
-    def test_caseload_marker_follows_the_latest_risk_answer(self) -> None:
+    def test_caseload_marker_stays_until_the_risk_alert_is_acknowledged(self) -> None:
         self.record({**PHQ9, 9: 2}, taken_on=date(2026, 10, 1))
         self.login(self.tess)
         self.assertContains(self.client.get(reverse("caseload")), "risk item endorsed")
         self.record(PHQ9, taken_on=date(2026, 11, 1))
+        self.assertContains(self.client.get(reverse("caseload")), "risk item endorsed")
+        alert_acknowledge(actor=self.tess, alert=Alert.objects.get(kind="risk"),
+                          action="safety_plan")
         self.assertNotContains(self.client.get(reverse("caseload")), "risk item endorsed")
         page = self.client.get(reverse("client_detail", args=[self.tess_client.pk]))
         self.assertContains(page, "Risk item endorsed")  # the earlier one is never hidden

@@ -33,9 +33,38 @@ class HistoryRow:
 
 
 @dataclass(frozen=True)
+class ItemChange:
+    """One item's answer at the first and the latest administration of the episode."""
+
+    number: int
+    text: str
+    first: int | float | str | None
+    latest: int | float | str | None
+    change: float | None
+    risk: bool
+
+
+@dataclass(frozen=True)
 class InstrumentHistory:
     instrument: Instrument
     rows: list[HistoryRow]
+    item_changes: list[ItemChange]
+
+
+def _numeric(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def item_changes(first: list[AnswerRow], latest: list[AnswerRow]) -> list[ItemChange]:
+    """Baseline against latest per item, so the therapist sees which symptoms moved."""
+    changes = []
+    for before, after in zip(first, latest, strict=True):
+        a, b = _numeric(before.value), _numeric(after.value)
+        changes.append(ItemChange(
+            number=before.number, text=before.text, first=before.value, latest=after.value,
+            change=None if a is None or b is None else round(b - a, 1), risk=before.risk,
+        ))
+    return changes
 
 
 def assessment_for_actor(
@@ -105,7 +134,8 @@ def episode_histories(*, episode: Episode) -> list[InstrumentHistory]:
             )
             if assessment.total is not None:
                 previous = assessment.total
-        histories.append(InstrumentHistory(get_instrument(code), rows))
+        changes = item_changes(rows[0].answers, rows[-1].answers) if len(rows) > 1 else []
+        histories.append(InstrumentHistory(get_instrument(code), rows, changes))
     return histories
 
 

@@ -19,6 +19,12 @@ class ClientForm(forms.Form):
     date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DATE)
     email = forms.EmailField(label=_("Contact email"), required=False)
     phone = forms.CharField(label=_("Contact phone"), max_length=40, required=False)
+    milestones_enabled = forms.BooleanField(
+        label=_("Notice and celebrate milestones"), required=False, initial=True
+    )
+    celebrations_opt_in = forms.BooleanField(
+        label=_("Client agreed to receive celebration messages"), required=False
+    )
 
 
 class EpisodeForm(forms.Form):

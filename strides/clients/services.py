@@ -35,6 +35,8 @@ def client_create(
     phone: str = "",
     presenting_problem: str = "",
     anxiety_measure: str = "gad7",
+    milestones_enabled: bool = True,
+    celebrations_opt_in: bool = False,
 ) -> Client:
     """A therapist takes on a new client: the client and their first episode, together."""
     if actor.role != Role.THERAPIST:
@@ -42,7 +44,12 @@ def client_create(
     if not display_name.strip():
         raise ValidationError(_("A display name or pseudonym is required."))
     client = Client.objects.create(
-        display_name=display_name.strip(), date_of_birth=date_of_birth, email=email, phone=phone
+        display_name=display_name.strip(),
+        date_of_birth=date_of_birth,
+        email=email,
+        phone=phone,
+        milestones_enabled=milestones_enabled,
+        celebrations_opt_in=celebrations_opt_in,
     )
     episode = Episode.objects.create(
         client=client,
@@ -65,6 +72,8 @@ def client_update(
     date_of_birth: date | None,
     email: str,
     phone: str,
+    milestones_enabled: bool = True,
+    celebrations_opt_in: bool = False,
 ) -> Client:
     require_write(actor=actor, client=client, action="client.update")
     if not display_name.strip():
@@ -73,6 +82,8 @@ def client_update(
     client.date_of_birth = date_of_birth
     client.email = email
     client.phone = phone
+    client.milestones_enabled = milestones_enabled
+    client.celebrations_opt_in = celebrations_opt_in
     client.save()
     audit_record(actor=actor, action="client.update", client=client, obj=client)
     return client

@@ -21,9 +21,14 @@ from strides.clients.forms import (
     NewClientForm,
 )
 from strides.clients.models import Client, Episode
+from strides.outcomes import dashboard
+from strides.outcomes.charts import XMode, episode_charts
 from strides.outcomes.selectors import EpisodeOutcome, episode_outcome
 from strides.web.forms import add_service_errors
 from strides.web.requests import AuthedRequest, staff_required
+
+ATTENTION_ON_DASHBOARD = 8
+WINS_ON_DASHBOARD = 8
 
 
 @dataclass(frozen=True)
@@ -32,16 +37,30 @@ class EpisodePanel:
     histories: list[assessment_selectors.InstrumentHistory]
     risks: list[assessment_selectors.RiskNotice]
     outcome: EpisodeOutcome
+    charts: dict[str, str]
 
 
 @staff_required
 def caseload(request: AuthedRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:120]
-    include_ended = request.GET.get("ended") == "1"
-    clients = selectors.caseload(actor=request.user, query=query, include_ended=include_ended)
-    context = {"clients": clients, "query": query, "include_ended": include_ended}
+    filters = dashboard.CaseloadFilters.from_query(request.GET)
+    rows = dashboard.caseload_rows(actor=request.user, filters=filters)
+    context = {
+        "rows": rows,
+        "filters": filters,
+        "status_filters": dashboard.STATUS_FILTERS,
+        "sorts": {key: label for key, (label, _fields) in dashboard.SORTS.items()},
+        "can_change": request.user.role == Role.THERAPIST,
+    }
     if request.htmx and request.htmx.target == "caseload-rows":
         return render(request, "clients/caseload.html#rows", context)
+    attention = dashboard.needs_attention(actor=request.user)
+    wins = dashboard.wins_this_week(actor=request.user)
+    context |= {
+        "attention": attention[:ATTENTION_ON_DASHBOARD],
+        "attention_count": attention.count(),
+        "wins": wins[:WINS_ON_DASHBOARD],
+        "wins_count": wins.count(),
+    }
     return render(request, "clients/caseload.html", context)
 
 
@@ -68,6 +87,7 @@ def client_new(request: AuthedRequest) -> HttpResponse:
 def client_detail(request: AuthedRequest, client_id: int) -> HttpResponse:
     client, access = selectors.client_for_actor(actor=request.user, client_id=client_id)
     episodes = selectors.client_episodes(client=client)
+    x_mode: XMode = "session" if request.GET.get("x") == "session" else "date"
     context = {
         "client": client,
         "can_change": access == Access.WRITE,
@@ -77,10 +97,12 @@ def client_detail(request: AuthedRequest, client_id: int) -> HttpResponse:
                 histories=assessment_selectors.episode_histories(episode=episode),
                 risks=assessment_selectors.risk_notices(episode=episode),
                 outcome=episode_outcome(episode=episode),
+                charts={c.code: c.svg for c in episode_charts(episode=episode, x_mode=x_mode)},
             )
             for episode in episodes
         ],
         "break_glass_grants": selectors.break_glass_grants(client=client),
+        "x_mode": x_mode,
     }
     return render(request, "clients/client_detail.html", context)
 

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from strides.crypto import decrypt_text
+
 
 class MilestoneKind(models.TextChoices):
     FIRST_MEASURE = "first_measure", _("Baseline set")
@@ -46,3 +48,25 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+
+class CelebrationMessage(models.Model):
+    """A short message to the client about their milestone, queued by the therapist for
+    the client portal to deliver (only for clients who opted in). The text is the
+    therapist's free text, so it is stored encrypted."""
+
+    milestone = models.OneToOneField(
+        Milestone, on_delete=models.PROTECT, related_name="celebration_message"
+    )
+    text_encrypted = models.TextField()
+    queued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="+")
+    queued_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"celebration message for milestone {self.milestone_id}"
+
+    @property
+    def text(self) -> str:
+        return decrypt_text(self.text_encrypted)

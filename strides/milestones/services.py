@@ -11,7 +11,8 @@ from strides.accounts.models import User
 from strides.accounts.permissions import require_write
 from strides.audit.services import audit_record
 from strides.clients.models import Episode
-from strides.milestones.models import Milestone
+from strides.crypto import encrypt_text
+from strides.milestones.models import CelebrationMessage, Milestone
 from strides.progress import Milestone as DetectedMilestone
 
 
@@ -86,3 +87,27 @@ def milestone_celebrate(*, actor: User, milestone: Milestone) -> Milestone:
             obj=milestone,
         )
     return milestone
+
+
+MESSAGE_MAX_LENGTH = 280
+
+
+@transaction.atomic
+def milestone_queue_message(*, actor: User, milestone: Milestone, text: str) -> CelebrationMessage:
+    """Queue a short celebration message for the client portal to deliver."""
+    client = milestone.episode.client
+    require_write(actor=actor, client=client, action="milestone.message")
+    if not client.celebrations_opt_in:
+        raise ValidationError(_("This client has not agreed to receive celebration messages."))
+    message_text = text.strip()
+    if not message_text or len(message_text) > MESSAGE_MAX_LENGTH:
+        raise ValidationError(
+            _("Write a short message (1 to %(n)s characters).") % {"n": MESSAGE_MAX_LENGTH}
+        )
+    if CelebrationMessage.objects.filter(milestone=milestone).exists():
+        raise ValidationError(_("A message for this milestone is already queued."))
+    message = CelebrationMessage.objects.create(
+        milestone=milestone, text_encrypted=encrypt_text(message_text), queued_by=actor
+    )
+    audit_record(actor=actor, action="milestone.message", client=client, obj=message)
+    return message

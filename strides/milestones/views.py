@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -57,4 +58,32 @@ def milestone_new(request: AuthedRequest, episode_id: int) -> HttpResponse:
         else:
             return redirect(reverse("client_detail", args=[episode.client_id]))
     context = {"form": form, "client": episode.client, "title": _("Record a milestone")}
+    return render(request, "clients/episode_form.html", context)
+
+
+class CelebrationMessageForm(forms.Form):
+    text = forms.CharField(label=_("Message to the client"), max_length=280,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def milestone_message(request: AuthedRequest, milestone_id: int) -> HttpResponse:
+    milestone = selectors.milestone_for_actor(
+        actor=request.user, milestone_id=milestone_id, need=Access.WRITE, action="milestone.edit"
+    )
+    suggestion = _("A step worth celebrating: %(summary)s") % {"summary": milestone.summary}
+    form = CelebrationMessageForm(request.POST or None, initial={"text": suggestion})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.milestone_queue_message(
+                actor=request.user, milestone=milestone, text=form.cleaned_data["text"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Message queued; the client sees it in the portal."))
+            return redirect(reverse("client_detail", args=[milestone.episode.client_id]))
+    context = {"form": form, "client": milestone.episode.client,
+               "title": _("Send a celebration message")}
     return render(request, "clients/episode_form.html", context)

@@ -36,8 +36,11 @@ from strides.progress import (
 MAIN_INSTRUMENT_ORDER = ("phq9", "core10", "gad7")
 
 
-def _measures(history: EpisodeHistory, rules: dict[str, MeasureRule]) -> dict[str, dict[str, Any]]:
+def _measures(
+    history: EpisodeHistory, rules: dict[str, MeasureRule], assessments: list[Assessment]
+) -> dict[str, dict[str, Any]]:
     params = trajectory_params()
+    latest_band = {a.instrument_code: a.band for a in assessments if a.total is not None}
     summaries: dict[str, dict[str, Any]] = {}
     for code in history.instruments():
         scored = history.scored(code)
@@ -47,6 +50,8 @@ def _measures(history: EpisodeHistory, rules: dict[str, MeasureRule]) -> dict[st
         summary = summarise_measure(rules[code], series, params.get(code))
         summaries[code] = {
             **asdict(summary),
+            "name": rules[code].name,
+            "severity_band": latest_band.get(code, ""),
             "latest_on": scored[-1][0].when.isoformat(),
             "recent": list(summary.recent),
         }
@@ -88,7 +93,7 @@ def progress_refresh(*, actor: User | None, episode: Episode) -> EpisodeProgress
         episode=episode,
         detected=detect_alerts(history, rules, trajectory_params=trajectory_params()),
     )
-    measures = _measures(history, rules)
+    measures = _measures(history, rules, loaded.assessments)
     main = _main_instrument(measures)
     open_alerts = episode.alerts.filter(status=AlertStatus.OPEN)
     progress, _created = EpisodeProgress.objects.update_or_create(

@@ -53,3 +53,9 @@ STATUS_LABELS = {
 @register.filter
 def status_label(status: str) -> str:
     return str(STATUS_LABELS.get(status, status))
+
+
+@register.filter
+def humanize_code(code: str) -> str:
+    """A band or category code in words: "moderately_severe" -> "moderately severe"."""
+    return code.replace("_", " ")

@@ -1,0 +1,170 @@
+"""Reading goals: one access rule, audited; ratings, changes and GAS from `strides.progress`."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from strides.accounts.models import User
+from strides.accounts.permissions import Access, client_access
+from strides.audit.models import Outcome
+from strides.audit.services import audit_record
+from strides.clients.models import Episode
+from strides.crypto import decrypt_text
+from strides.goals.models import MAX_ACTIVE_GOALS, Goal, GoalRating, GoalStatus, GoalStatusChange
+from strides.lib.charts import GOALS_PER_CHART, GoalSeries
+from strides.lib.svg import goal_chart
+from strides.progress import GoalRatingPoint, gas_t_score, goal_reliably_improved
+
+
+def goal_for_actor(
+    *, actor: User, goal_id: int, need: Access = Access.READ, action: str = "goal.view"
+) -> Goal:
+    goal = (
+        Goal.objects.select_related("episode__client", "episode__therapist")
+        .filter(pk=goal_id)
+        .first()
+    )
+    client = goal.episode.client if goal is not None else None
+    if client is None or client_access(actor, client) < need:
+        audit_record(actor=actor, action=action, outcome=Outcome.DENIED, client=client)
+        raise Http404("No such record.")
+    assert goal is not None
+    audit_record(actor=actor, action=action, client=client, obj=goal)
+    return goal
+
+
+def can_change(*, actor: User, episode: Episode) -> bool:
+    return client_access(actor, episode.client) == Access.WRITE
+
+
+@dataclass(frozen=True)
+class GoalView:
+    """One goal as the page shows it: ratings and status history oldest first."""
+
+    goal: Goal
+    text: str
+    ratings: list[GoalRating]
+    history: list[GoalStatusChange]
+    latest: GoalRating | None
+    change: float | None  # last rating minus first; None before a second rating
+    reliably_improved: bool
+    gas_level: int | None  # the latest GAS level recorded for the goal
+
+    @property
+    def is_active(self) -> bool:
+        return self.goal.status == GoalStatus.ACTIVE
+
+
+@dataclass(frozen=True)
+class EpisodeGoals:
+    """An episode's goals (iterate it like the list of `GoalView`), active ones first,
+    with the GAS T-score of the active goals that have a GAS level (None without any)."""
+
+    goals: list[GoalView]
+    gas_t_score: float | None
+    gas_goals: int
+
+    def __iter__(self) -> Iterator[GoalView]:
+        return iter(self.goals)
+
+    def __len__(self) -> int:
+        return len(self.goals)
+
+    @property
+    def active(self) -> int:
+        return sum(view.is_active for view in self.goals)
+
+    @property
+    def room_for_another(self) -> bool:
+        return self.active < MAX_ACTIVE_GOALS
+
+
+def _goal_view(goal: Goal) -> GoalView:
+    ratings = list(goal.ratings.all())
+    first, latest = (ratings[0], ratings[-1]) if ratings else (None, None)
+    change = None
+    improved = False
+    if first is not None and latest is not None and len(ratings) > 1:
+        change = float(latest.rating) - float(first.rating)
+        improved = goal_reliably_improved(float(first.rating), float(latest.rating))
+    levels = [r.gas_level for r in ratings if r.gas_level is not None]
+    return GoalView(
+        goal=goal,
+        text=goal.text,
+        ratings=ratings,
+        history=list(goal.status_changes.all()),
+        latest=latest,
+        change=change,
+        reliably_improved=improved,
+        gas_level=levels[-1] if levels else None,
+    )
+
+
+def _display_order(view: GoalView) -> tuple[bool, int]:
+    """Active goals in the order they were set, then the closed ones, newest first."""
+    return (not view.is_active, view.goal.pk if view.is_active else -view.goal.pk)
+
+
+def episode_goals(*, episode: Episode) -> EpisodeGoals:
+    """Call only with an episode the actor was allowed to see (`episode_for_actor` or the
+    client page's `client_for_actor`)."""
+    goals = episode.goals.prefetch_related(
+        Prefetch(
+            "ratings",
+            queryset=GoalRating.objects.select_related("rated_by").order_by("rated_on", "id"),
+        ),
+        Prefetch(
+            "status_changes",
+            queryset=GoalStatusChange.objects.select_related("by").order_by("at", "id"),
+        ),
+    )
+    views = sorted((_goal_view(goal) for goal in goals), key=_display_order)
+    scored = [view for view in views if view.is_active and view.gas_level is not None]
+    t_score = (
+        gas_t_score(
+            [view.gas_level for view in scored if view.gas_level is not None],
+            [view.goal.gas_weight for view in scored],
+        )
+        if scored
+        else None
+    )
+    return EpisodeGoals(goals=views, gas_t_score=t_score, gas_goals=len(scored))
+
+
+def goal_rating_points(*, episode: Episode) -> list[GoalRatingPoint]:
+    """Every rating of every goal of the episode, oldest first, for the progress engine."""
+    ratings = (
+        GoalRating.objects.filter(goal__episode=episode)
+        .select_related("goal")
+        .order_by("rated_on", "id")
+    )
+    texts: dict[int, str] = {}
+    points = []
+    for rating in ratings:
+        if rating.goal_id not in texts:
+            texts[rating.goal_id] = decrypt_text(rating.goal.text_encrypted)
+        points.append(
+            GoalRatingPoint(
+                goal_id=rating.goal_id,
+                goal_text=texts[rating.goal_id],
+                when=rating.rated_on,
+                rating=float(rating.rating),
+            )
+        )
+    return points
+
+
+def goal_chart_svg(*, episode: Episode) -> str:
+    """The goal chart of the episode's first three rated goals in page order (active
+    first), or "" while no goal has a rating."""
+    rated = [view for view in episode_goals(episode=episode) if view.ratings][:GOALS_PER_CHART]
+    if not rated:
+        return ""
+    series = [
+        GoalSeries(name=view.text, ratings=[(r.rated_on, float(r.rating)) for r in view.ratings])
+        for view in rated
+    ]
+    return goal_chart(series, title=_("Goal ratings"))

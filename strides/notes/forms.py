@@ -1,0 +1,14 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+NOTE_MAX_LENGTH = 50_000
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Session note"),
+        max_length=NOTE_MAX_LENGTH,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 14}),
+    )
+    base_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)

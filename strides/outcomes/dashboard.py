@@ -1,0 +1,162 @@
+"""The therapist's day at a glance: caseload rows, what needs attention, this week's wins.
+
+Every list here is a fixed number of queries however large the caseload (the caseload
+test asserts it). Filters and sort orders come from fixed lists, never from raw input.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models.fields.json import JSONField
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from strides.accounts.models import User
+from strides.accounts.permissions import visible_clients
+from strides.alerts.models import Alert, AlertStatus
+from strides.clients.models import AppointmentStatus, Client
+from strides.clients.selectors import caseload
+from strides.lib.svg import sparkline
+from strides.milestones.models import Milestone
+from strides.outcomes.models import EpisodeProgress
+
+STATUS_FILTERS = {
+    "": _("Any status"),
+    "not_on_track": _("Not on track"),
+    "on_track": _("On track"),
+    "recovered": _("Recovered"),
+    "too_early": _("Too early to tell"),
+    "unmeasured": _("No measures yet"),
+}
+SORTS = {
+    "name": (_("Name"), ["display_name", "id"]),
+    "status": (_("Needs attention first"), ["-progress_risk", "-progress_open_alerts",
+                                            "progress_status", "display_name"]),
+    "last_assessed": (_("Longest since last measure"), ["progress_last_assessed",
+                                                         "display_name"]),
+    "next_appointment": (_("Next appointment"), ["next_appointment", "display_name"]),
+}
+
+
+@dataclass(frozen=True)
+class CaseloadFilters:
+    query: str = ""
+    include_ended: bool = False
+    status: str = ""
+    risk_only: bool = False
+    sort: str = "status"
+
+    @classmethod
+    def from_query(cls, params: Any) -> "CaseloadFilters":
+        status = params.get("status", "")
+        sort = params.get("sort", "status")
+        return cls(
+            query=params.get("q", "").strip()[:120],
+            include_ended=params.get("ended") == "1",
+            status=status if status in STATUS_FILTERS else "",
+            risk_only=params.get("risk") == "1",
+            sort=sort if sort in SORTS else "status",
+        )
+
+
+@dataclass(frozen=True)
+class CaseloadRow:
+    client: Client
+    main_name: str
+    latest: float | None
+    band: str
+    status: str
+    explanation: str
+    sparkline_svg: str
+    risk: bool
+    open_alerts: int
+    days_since_assessment: int | None
+    next_appointment: Any
+
+
+def _progress(field: str, output_field: Any = None) -> Subquery:
+    active = EpisodeProgress.objects.filter(
+        episode__client=OuterRef("pk"), episode__end__isnull=True
+    ).order_by("-episode__start", "-episode_id")
+    return Subquery(active.values(field)[:1], output_field=output_field)
+
+
+def caseload_rows(*, actor: User, filters: CaseloadFilters) -> list[CaseloadRow]:
+    clients: QuerySet[Client] = caseload(
+        actor=actor, query=filters.query, include_ended=filters.include_ended
+    ).annotate(
+        progress_status=_progress("status"),
+        progress_main=_progress("main_instrument"),
+        progress_measures=_progress("measures", JSONField()),
+        progress_explanation=_progress("status_explanation"),
+        progress_open_alerts=_progress("open_alerts"),
+        progress_risk=_progress("has_open_risk"),
+        progress_last_assessed=_progress("last_assessed_on"),
+        next_appointment=Min(
+            "episodes__appointments__at",
+            filter=Q(episodes__end__isnull=True,
+                     episodes__appointments__status=AppointmentStatus.SCHEDULED,
+                     episodes__appointments__at__gte=timezone.now()),
+        ),
+    )
+    if filters.status == "unmeasured":
+        clients = clients.filter(Q(progress_status="") | Q(progress_status__isnull=True))
+    elif filters.status:
+        clients = clients.filter(progress_status=filters.status)
+    if filters.risk_only:
+        clients = clients.filter(Q(progress_risk=True) | Q(risk_endorsed=True))
+    order = [
+        F(name[1:]).desc(nulls_last=True) if name.startswith("-") else F(name).asc(nulls_last=True)
+        for name in SORTS[filters.sort][1]
+    ]
+    today = timezone.localdate()
+    rows = []
+    for client in clients.order_by(*order):
+        measures: dict[str, Any] = client.progress_measures or {}
+        main = measures.get(client.progress_main or "") or next(iter(measures.values()), None)
+        last = client.progress_last_assessed
+        rows.append(CaseloadRow(
+            client=client,
+            main_name=main["name"] if main else "",
+            latest=main["latest"] if main else None,
+            band=main.get("severity_band", "") if main else "",
+            status=client.progress_status or "",
+            explanation=client.progress_explanation or "",
+            sparkline_svg=sparkline(main["recent"]) if main and len(main["recent"]) > 1 else "",
+            risk=bool(client.progress_risk or client.risk_endorsed),
+            open_alerts=client.progress_open_alerts or 0,
+            days_since_assessment=(today - last).days if last else None,
+            next_appointment=client.next_appointment,
+        ))
+    return rows
+
+
+def needs_attention(*, actor: User, today: date | None = None) -> QuerySet[Alert]:
+    """Open alerts across the visible caseload, risk first; snoozed ones until their day."""
+    day = today or timezone.localdate()
+    return (
+        Alert.objects.filter(
+            episode__client__in=visible_clients(actor), status=AlertStatus.OPEN,
+        )
+        .filter(Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=day))
+        .select_related("episode__client")
+        .order_by("-immediate", "-occurred_on", "-id")
+    )
+
+
+WINS_DAYS = 7
+
+
+def wins_this_week(*, actor: User, today: date | None = None) -> QuerySet[Milestone]:
+    """Milestones of the last seven days across the visible caseload, newest first."""
+    day = today or timezone.localdate()
+    return (
+        Milestone.objects.filter(
+            episode__client__in=visible_clients(actor),
+            occurred_on__gt=day - timedelta(days=WINS_DAYS),
+        )
+        .select_related("episode__client", "celebrated_by", "celebration_message")
+        .order_by("celebrated_at", "-occurred_on", "-id")
+    )

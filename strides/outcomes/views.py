@@ -1,0 +1,23 @@
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from strides.accounts.models import Role
+from strides.outcomes import dashboard
+from strides.web.requests import AuthedRequest, staff_required
+
+
+@staff_required
+def attention(request: AuthedRequest) -> HttpResponse:
+    alerts = dashboard.needs_attention(actor=request.user)
+    page = Paginator(alerts, 50).get_page(request.GET.get("page"))
+    context = {"page": page, "can_change": request.user.role == Role.THERAPIST}
+    return render(request, "outcomes/attention.html", context)
+
+
+@staff_required
+def wins(request: AuthedRequest) -> HttpResponse:
+    milestones = dashboard.wins_this_week(actor=request.user)
+    page = Paginator(milestones, 50).get_page(request.GET.get("page"))
+    context = {"page": page, "can_change": request.user.role == Role.THERAPIST}
+    return render(request, "outcomes/wins.html", context)
