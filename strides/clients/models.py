@@ -16,7 +16,8 @@ class Client(models.Model):
         help_text=_("Switch off for a client who would rather not have steps celebrated."),
     )
     celebrations_opt_in = models.BooleanField(
-        _("client agreed to receive celebration messages"), default=False,
+        _("client agreed to receive celebration messages"),
+        default=False,
         help_text=_("Short messages about their milestones, delivered through the portal."),
     )
     created_at = models.DateTimeField(auto_now_add=True)

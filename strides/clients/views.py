@@ -21,6 +21,7 @@ from strides.clients.forms import (
     NewClientForm,
 )
 from strides.clients.models import Client, Episode
+from strides.clients.timeline import client_timeline
 from strides.outcomes import dashboard
 from strides.outcomes.charts import XMode, episode_charts
 from strides.outcomes.selectors import EpisodeOutcome, episode_outcome
@@ -103,6 +104,7 @@ def client_detail(request: AuthedRequest, client_id: int) -> HttpResponse:
         ],
         "break_glass_grants": selectors.break_glass_grants(client=client),
         "x_mode": x_mode,
+        "timeline": client_timeline(client=client),
     }
     return render(request, "clients/client_detail.html", context)
 

@@ -59,8 +59,9 @@ class CelebrationMessage(models.Model):
         Milestone, on_delete=models.PROTECT, related_name="celebration_message"
     )
     text_encrypted = models.TextField()
-    queued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                  related_name="+")
+    queued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     queued_at = models.DateTimeField(auto_now_add=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
 

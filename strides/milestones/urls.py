@@ -9,6 +9,7 @@ urlpatterns = [
         name="milestone_celebrate",
     ),
     path("episodes/<int:episode_id>/milestones/new/", views.milestone_new, name="milestone_new"),
-    path("milestones/<int:milestone_id>/message/", views.milestone_message,
-         name="milestone_message"),
+    path(
+        "milestones/<int:milestone_id>/message/", views.milestone_message, name="milestone_message"
+    ),
 ]

@@ -62,8 +62,9 @@ def milestone_new(request: AuthedRequest, episode_id: int) -> HttpResponse:
 
 
 class CelebrationMessageForm(forms.Form):
-    text = forms.CharField(label=_("Message to the client"), max_length=280,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(
+        label=_("Message to the client"), max_length=280, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 @staff_required
@@ -84,6 +85,9 @@ def milestone_message(request: AuthedRequest, milestone_id: int) -> HttpResponse
         else:
             messages.success(request, _("Message queued; the client sees it in the portal."))
             return redirect(reverse("client_detail", args=[milestone.episode.client_id]))
-    context = {"form": form, "client": milestone.episode.client,
-               "title": _("Send a celebration message")}
+    context = {
+        "form": form,
+        "client": milestone.episode.client,
+        "title": _("Send a celebration message"),
+    }
     return render(request, "clients/episode_form.html", context)

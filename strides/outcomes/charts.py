@@ -66,8 +66,9 @@ def episode_charts(*, episode: Episode, x_mode: XMode = "date") -> list[Instrume
                 t = observation.session - intake_session + 1
                 centre = expected_score(intake, t, params[code])
                 half = band(t, params[code])
-                expected.append(ExpectedPoint(x=x, expected=centre, low=centre - half,
-                                              high=centre + half))
+                expected.append(
+                    ExpectedPoint(x=x, expected=centre, low=centre - half, high=centre + half)
+                )
         chart = ScoreChart(
             title=short_name(instrument),
             y_min=float(instrument.min_total or 0),
@@ -84,8 +85,10 @@ def episode_charts(*, episode: Episode, x_mode: XMode = "date") -> list[Instrume
                 else None
             ),
             expected=expected,
-            severity=[SeverityBand(min=b.min, max=b.max, code=b.code, label=b.label)
-                      for b in instrument.bands],
+            severity=[
+                SeverityBand(min=b.min, max=b.max, code=b.code, label=b.label)
+                for b in instrument.bands
+            ],
         )
         charts.append(InstrumentChart(code, short_name(instrument), render_svg(chart)))
     return charts

@@ -32,10 +32,11 @@ STATUS_FILTERS = {
 }
 SORTS = {
     "name": (_("Name"), ["display_name", "id"]),
-    "status": (_("Needs attention first"), ["-progress_risk", "-progress_open_alerts",
-                                            "progress_status", "display_name"]),
-    "last_assessed": (_("Longest since last measure"), ["progress_last_assessed",
-                                                         "display_name"]),
+    "status": (
+        _("Needs attention first"),
+        ["-progress_risk", "-progress_open_alerts", "progress_status", "display_name"],
+    ),
+    "last_assessed": (_("Longest since last measure"), ["progress_last_assessed", "display_name"]),
     "next_appointment": (_("Next appointment"), ["next_appointment", "display_name"]),
 }
 
@@ -96,15 +97,17 @@ def caseload_rows(*, actor: User, filters: CaseloadFilters) -> list[CaseloadRow]
         progress_last_assessed=_progress("last_assessed_on"),
         next_appointment=Min(
             "episodes__appointments__at",
-            filter=Q(episodes__end__isnull=True,
-                     episodes__appointments__status=AppointmentStatus.SCHEDULED,
-                     episodes__appointments__at__gte=timezone.now()),
+            filter=Q(
+                episodes__end__isnull=True,
+                episodes__appointments__status=AppointmentStatus.SCHEDULED,
+                episodes__appointments__at__gte=timezone.now(),
+            ),
         ),
     )
     if filters.status == "unmeasured":
         clients = clients.filter(Q(progress_status="") | Q(progress_status__isnull=True))
     elif filters.status:
-        clients = clients.filter(progress_status=filters.status)
+        clients = clients.filter(Q(progress_status=filters.status))
     if filters.risk_only:
         clients = clients.filter(Q(progress_risk=True) | Q(risk_endorsed=True))
     order = [
@@ -113,23 +116,27 @@ def caseload_rows(*, actor: User, filters: CaseloadFilters) -> list[CaseloadRow]
     ]
     today = timezone.localdate()
     rows = []
-    for client in clients.order_by(*order):
+    annotated: Any  # a Client carrying the annotations above
+    for annotated in clients.order_by(*order):
+        client = annotated
         measures: dict[str, Any] = client.progress_measures or {}
         main = measures.get(client.progress_main or "") or next(iter(measures.values()), None)
         last = client.progress_last_assessed
-        rows.append(CaseloadRow(
-            client=client,
-            main_name=main["name"] if main else "",
-            latest=main["latest"] if main else None,
-            band=main.get("severity_band", "") if main else "",
-            status=client.progress_status or "",
-            explanation=client.progress_explanation or "",
-            sparkline_svg=sparkline(main["recent"]) if main and len(main["recent"]) > 1 else "",
-            risk=bool(client.progress_risk or client.risk_endorsed),
-            open_alerts=client.progress_open_alerts or 0,
-            days_since_assessment=(today - last).days if last else None,
-            next_appointment=client.next_appointment,
-        ))
+        rows.append(
+            CaseloadRow(
+                client=client,
+                main_name=main["name"] if main else "",
+                latest=main["latest"] if main else None,
+                band=main.get("severity_band", "") if main else "",
+                status=client.progress_status or "",
+                explanation=client.progress_explanation or "",
+                sparkline_svg=sparkline(main["recent"]) if main and len(main["recent"]) > 1 else "",
+                risk=bool(client.progress_risk or client.risk_endorsed),
+                open_alerts=client.progress_open_alerts or 0,
+                days_since_assessment=(today - last).days if last else None,
+                next_appointment=client.next_appointment,
+            )
+        )
     return rows
 
 
@@ -138,7 +145,8 @@ def needs_attention(*, actor: User, today: date | None = None) -> QuerySet[Alert
     day = today or timezone.localdate()
     return (
         Alert.objects.filter(
-            episode__client__in=visible_clients(actor), status=AlertStatus.OPEN,
+            episode__client__in=visible_clients(actor),
+            status=AlertStatus.OPEN,
         )
         .filter(Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=day))
         .select_related("episode__client")

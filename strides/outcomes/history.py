@@ -6,7 +6,8 @@ from datetime import date
 
 from strides.assessments.models import Assessment
 from strides.clients.models import AppointmentStatus, Episode
-from strides.progress import EpisodeHistory, Observation
+from strides.goals.models import GoalRating
+from strides.progress import EpisodeHistory, GoalRatingPoint, Observation
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,24 @@ class LoadedHistory:
 def session_number(attended_dates: list[date], taken_on: date) -> int:
     """Attended sessions up to and including the assessment's date; 1 at the earliest."""
     return max(1, bisect.bisect_right(attended_dates, taken_on))
+
+
+def goal_points(episode: Episode) -> list[GoalRatingPoint]:
+    """Goal ratings, oldest first. Goals are named by number ("Goal 2"), never by their
+    text: the client's words are encrypted, and milestone summaries are stored as text."""
+    goal_ids = list(episode.goals.order_by("id").values_list("id", flat=True))
+    number = {goal_id: position for position, goal_id in enumerate(goal_ids, start=1)}
+    ratings = (
+        GoalRating.objects.filter(goal__episode=episode)
+        .order_by("rated_on", "id")
+        .values_list("goal_id", "rated_on", "rating")
+    )
+    return [
+        GoalRatingPoint(
+            goal_id=goal_id, goal_text=f"Goal {number[goal_id]}", when=when, rating=float(rating)
+        )
+        for goal_id, when, rating in ratings
+    ]
 
 
 def load_history(episode: Episode) -> LoadedHistory:
@@ -52,7 +71,7 @@ def load_history(episode: Episode) -> LoadedHistory:
     missed = sum(1 for day in attended if last_measured is None or day > last_measured)
     history = EpisodeHistory(
         observations=observations,
-        goal_ratings=(),
+        goal_ratings=goal_points(episode),
         attended_sessions=len(attended),
         ended=episode.end is not None,
         end_reason=episode.end_reason or None,

@@ -1,0 +1,83 @@
+"""A client's story in one list: appointments, assessments, goal ratings, milestones,
+alerts and session notes, newest first. Read after `client_for_actor` allowed it."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from strides.alerts.models import Alert
+from strides.assessments.models import Assessment
+from strides.clients.models import Appointment, Client
+from strides.goals.models import GoalRating
+from strides.instruments import get_instrument
+from strides.milestones.models import Milestone
+from strides.outcomes.rules import short_name
+
+TIMELINE_LIMIT = 300
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    day: date
+    kind: str  # appointment, assessment, goal_rating, milestone, alert, note
+    title: str
+    link: str = ""
+
+
+def _day(moment: datetime) -> date:
+    return timezone.localtime(moment).date()
+
+
+def client_timeline(*, client: Client) -> list[TimelineEntry]:
+    entries: list[TimelineEntry] = []
+    appointments = Appointment.objects.filter(episode__client=client).select_related("note")
+    for appointment in appointments:
+        entries.append(
+            TimelineEntry(
+                _day(appointment.at),
+                "appointment",
+                f"{appointment.get_kind_display()}: {appointment.get_status_display()}",
+                reverse("appointment_edit", args=[appointment.pk]),
+            )
+        )
+        if hasattr(appointment, "note"):
+            entries.append(
+                TimelineEntry(
+                    _day(appointment.note.updated_at),
+                    "note",
+                    _("Session note written"),
+                    reverse("note_edit", args=[appointment.pk]),
+                )
+            )
+    for assessment in Assessment.objects.filter(episode__client=client, is_current=True):
+        name = short_name(get_instrument(assessment.instrument_code))
+        total = "—" if assessment.total is None else f"{assessment.total:g}"
+        risk = _(" · risk item endorsed") if assessment.has_risk else ""
+        entries.append(
+            TimelineEntry(
+                assessment.taken_on,
+                "assessment",
+                f"{name} {total}{risk}",
+                reverse("assessment_detail", args=[assessment.pk]),
+            )
+        )
+    goal_numbers: dict[int, int] = {}
+    for rating in GoalRating.objects.filter(goal__episode__client=client).order_by("goal_id"):
+        goal_numbers.setdefault(rating.goal_id, len(goal_numbers) + 1)
+        entries.append(
+            TimelineEntry(
+                rating.rated_on,
+                "goal_rating",
+                _("Goal %(n)s rated %(rating)s/10")
+                % {"n": goal_numbers[rating.goal_id], "rating": f"{rating.rating:g}"},
+            )
+        )
+    for milestone in Milestone.objects.filter(episode__client=client):
+        entries.append(TimelineEntry(milestone.occurred_on, "milestone", milestone.summary))
+    for alert in Alert.objects.filter(episode__client=client):
+        entries.append(TimelineEntry(alert.occurred_on, "alert", alert.summary))
+    entries.sort(key=lambda entry: entry.day, reverse=True)
+    return entries[:TIMELINE_LIMIT]
