@@ -30,6 +30,7 @@ ENCRYPTED_FIELDS = [
     ("notes.Note", "body_encrypted"),
     ("notes.NoteRevision", "body_encrypted"),
     ("goals.Goal", "text_encrypted"),
+    ("milestones.CelebrationMessage", "text_encrypted"),
 ]
 BATCH_SIZE = 500
 
