@@ -15,7 +15,6 @@ from strides.goals.models import Goal, GoalRating, GoalStatus, GoalStatusChange
 from strides.goals.selectors import (
     episode_goals,
     goal_chart_svg,
-    goal_rating_points,
 )
 from strides.goals.services import (
     GoalConflict,
@@ -25,6 +24,7 @@ from strides.goals.services import (
     goal_set_status,
 )
 from strides.milestones.models import Milestone
+from strides.outcomes.history import goal_points
 from tests.base import PersonaTestCase
 
 if TYPE_CHECKING:
@@ -220,13 +220,13 @@ class GoalRatingTests(GoalTestCase):
         self.assertEqual((view.change, float(view.latest.rating)), (2.5, 5.5))  # type: ignore[union-attr]
         self.assertTrue(view.reliably_improved)
 
-    def test_rating_points_feed_the_progress_engine_with_the_words(self) -> None:
+    def test_ratings_feed_the_progress_engine_by_number_not_by_words(self) -> None:
         goal = self.add_goal("Call my sister")
         self.rate(goal, "2", date(2026, 9, 8))
-        [point] = goal_rating_points(episode=self.tess_episode)
+        [point] = goal_points(self.tess_episode)
         self.assertEqual(
             (point.goal_id, point.goal_text, point.when, point.rating),
-            (goal.pk, "Call my sister", date(2026, 9, 8), 2.0),
+            (goal.pk, "Goal 1", date(2026, 9, 8), 2.0),
         )
 
     def test_high_rating_is_celebrated_as_a_goal_milestone(self) -> None:

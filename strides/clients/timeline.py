@@ -72,7 +72,7 @@ def client_timeline(*, client: Client) -> list[TimelineEntry]:
                 rating.rated_on,
                 "goal_rating",
                 _("Goal %(n)s rated %(rating)s/10")
-                % {"n": goal_numbers[rating.goal_id], "rating": f"{rating.rating:g}"},
+                % {"n": goal_numbers[rating.goal_id], "rating": f"{float(rating.rating):g}"},
             )
         )
     for milestone in Milestone.objects.filter(episode__client=client):

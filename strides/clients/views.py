@@ -22,6 +22,7 @@ from strides.clients.forms import (
 )
 from strides.clients.models import Client, Episode
 from strides.clients.timeline import client_timeline
+from strides.goals import selectors as goal_selectors
 from strides.outcomes import dashboard
 from strides.outcomes.charts import XMode, episode_charts
 from strides.outcomes.selectors import EpisodeOutcome, episode_outcome
@@ -39,6 +40,8 @@ class EpisodePanel:
     risks: list[assessment_selectors.RiskNotice]
     outcome: EpisodeOutcome
     charts: dict[str, str]
+    goals: goal_selectors.EpisodeGoals
+    goal_chart: str
 
 
 @staff_required
@@ -99,6 +102,8 @@ def client_detail(request: AuthedRequest, client_id: int) -> HttpResponse:
                 risks=assessment_selectors.risk_notices(episode=episode),
                 outcome=episode_outcome(episode=episode),
                 charts={c.code: c.svg for c in episode_charts(episode=episode, x_mode=x_mode)},
+                goals=goal_selectors.episode_goals(episode=episode),
+                goal_chart=goal_selectors.goal_chart_svg(episode=episode),
             )
             for episode in episodes
         ],

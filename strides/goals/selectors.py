@@ -12,11 +12,10 @@ from strides.accounts.permissions import Access, client_access
 from strides.audit.models import Outcome
 from strides.audit.services import audit_record
 from strides.clients.models import Episode
-from strides.crypto import decrypt_text
 from strides.goals.models import MAX_ACTIVE_GOALS, Goal, GoalRating, GoalStatus, GoalStatusChange
 from strides.lib.charts import GOALS_PER_CHART, GoalSeries
 from strides.lib.svg import goal_chart
-from strides.progress import GoalRatingPoint, gas_t_score, goal_reliably_improved
+from strides.progress import gas_t_score, goal_reliably_improved
 
 
 def goal_for_actor(
@@ -132,29 +131,6 @@ def episode_goals(*, episode: Episode) -> EpisodeGoals:
         else None
     )
     return EpisodeGoals(goals=views, gas_t_score=t_score, gas_goals=len(scored))
-
-
-def goal_rating_points(*, episode: Episode) -> list[GoalRatingPoint]:
-    """Every rating of every goal of the episode, oldest first, for the progress engine."""
-    ratings = (
-        GoalRating.objects.filter(goal__episode=episode)
-        .select_related("goal")
-        .order_by("rated_on", "id")
-    )
-    texts: dict[int, str] = {}
-    points = []
-    for rating in ratings:
-        if rating.goal_id not in texts:
-            texts[rating.goal_id] = decrypt_text(rating.goal.text_encrypted)
-        points.append(
-            GoalRatingPoint(
-                goal_id=rating.goal_id,
-                goal_text=texts[rating.goal_id],
-                when=rating.rated_on,
-                rating=float(rating.rating),
-            )
-        )
-    return points
 
 
 def goal_chart_svg(*, episode: Episode) -> str:

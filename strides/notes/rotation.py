@@ -31,6 +31,7 @@ ENCRYPTED_FIELDS = [
     ("notes.NoteRevision", "body_encrypted"),
     ("goals.Goal", "text_encrypted"),
     ("milestones.CelebrationMessage", "text_encrypted"),
+    ("goals.GoalStatusChange", "note_encrypted"),
 ]
 BATCH_SIZE = 500
 
