@@ -10,10 +10,14 @@ from django.db import transaction
 from django.test import TestCase
 
 from strides.accounts.models import User
+from strides.alerts.models import Alert
 from strides.assessments.models import Assessment
 from strides.audit.verify import verify_chain
 from strides.clients.models import Appointment, Client, Episode
 from strides.demo.seed import seed_demo
+from strides.goals.models import Goal
+from strides.milestones.models import Milestone
+from strides.outcomes.models import EpisodeProgress
 
 
 class DemoSeedTests(TestCase):
@@ -40,6 +44,30 @@ class DemoSeedTests(TestCase):
             Assessment.objects.filter(instrument_code="phq9").values_list("band", flat=True)
         )
         self.assertTrue({"minimal", "mild", "moderate", "severe"} <= bands, bands)
+        statuses = set(EpisodeProgress.objects.values_list("status", flat=True))
+        self.assertTrue({"on_track", "not_on_track", "too_early", "recovered"} <= statuses)
+        milestone_kinds = set(Milestone.objects.values_list("kind", flat=True))
+        self.assertTrue(
+            {
+                "first_measure",
+                "first_reliable_improvement",
+                "below_cutoff",
+                "reliable_recovery",
+                "goal_high",
+                "goal_improved",
+                "attendance",
+                "ending_well",
+            }
+            <= milestone_kinds,
+            milestone_kinds,
+        )
+        alert_kinds = set(Alert.objects.values_list("kind", flat=True))
+        self.assertTrue(
+            {"risk", "risk_unanswered", "reliable_deterioration", "not_on_track", "missed_measures"}
+            <= alert_kinds,
+            alert_kinds,
+        )
+        self.assertTrue(Goal.objects.exists())
 
     def test_same_seed_gives_the_same_clinic(self) -> None:
         def seeded_fingerprint() -> tuple[object, ...]:

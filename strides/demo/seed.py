@@ -26,6 +26,7 @@ from strides.clients.models import (
     Episode,
 )
 from strides.demo.assessments import seed_assessments
+from strides.demo.goals import seed_goals
 from strides.milestones.models import Milestone
 from strides.outcomes.services import progress_refresh
 
@@ -217,6 +218,16 @@ def _assessments(clinic: DemoClinic) -> None:
     clinic.counts["assessments"] = len(rows)
 
 
+def _goals(clinic: DemoClinic) -> None:
+    episodes = list(
+        Episode.objects.filter(pk__in=[e.pk for e in clinic.episodes], end__isnull=True)
+        .select_related("therapist")
+        .prefetch_related("appointments")
+        .order_by("id")
+    )
+    clinic.counts["goals"], clinic.counts["goal ratings"] = seed_goals(clinic.rng, episodes)
+
+
 def _progress(clinic: DemoClinic) -> None:
     for episode in Episode.objects.filter(pk__in=[e.pk for e in clinic.episodes]).select_related(
         "client"
@@ -230,6 +241,7 @@ SeedStep = Callable[[DemoClinic], None]
 SEED_STEPS: list[tuple[str, SeedStep]] = [
     ("appointments", _appointments),
     ("assessments", _assessments),
+    ("goals", _goals),
     ("progress", _progress),
 ]
 
