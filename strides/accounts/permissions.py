@@ -8,9 +8,10 @@
 - Nobody else sees anything. Selectors turn "not visible" into 404.
 """
 
+from collections.abc import Callable
 from enum import IntEnum
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -74,3 +75,37 @@ def require_write(*, actor: User, client: Client, action: str) -> None:
     if client_access(actor, client) < Access.WRITE:
         audit_record(actor=actor, action=action, outcome=Outcome.DENIED, client=client)
         raise Http404("No such record.")
+
+
+def record_for_actor[M: Model](
+    *,
+    actor: User,
+    queryset: QuerySet[M],
+    pk: int,
+    client_of: Callable[[M], Client],
+    need: Access,
+    action: str,
+) -> M:
+    """The one way a selector loads a record of clinical data for someone.
+
+    Anyone below `need` (including for a record that does not exist) gets 404 and a
+    denied audit event; an allowed read is audited with the record it opened.
+    """
+    record = queryset.filter(pk=pk).first()
+    client = client_of(record) if record is not None else None
+    if record is None or client is None or client_access(actor, client) < need:
+        audit_record(
+            actor=actor,
+            action=action,
+            outcome=Outcome.DENIED,
+            client=client,
+            detail={"needed": need.name.lower()},
+        )
+        raise Http404("No such record.")
+    audit_record(
+        actor=actor,
+        action=action,
+        client=client,
+        obj=record if not isinstance(record, Client) else None,
+    )
+    return record

@@ -4,13 +4,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Subquery
-from django.http import Http404
 
 from strides.accounts.models import User
-from strides.accounts.permissions import Access, client_access
+from strides.accounts.permissions import Access, client_access, record_for_actor
 from strides.assessments.models import Assessment
-from strides.audit.models import Outcome
-from strides.audit.services import audit_record
 from strides.clients.models import Episode
 from strides.instruments import NOT_APPLICABLE, Instrument, get_instrument, list_instruments
 
@@ -60,10 +57,16 @@ def item_changes(first: list[AnswerRow], latest: list[AnswerRow]) -> list[ItemCh
     changes = []
     for before, after in zip(first, latest, strict=True):
         a, b = _numeric(before.value), _numeric(after.value)
-        changes.append(ItemChange(
-            number=before.number, text=before.text, first=before.value, latest=after.value,
-            change=None if a is None or b is None else round(b - a, 1), risk=before.risk,
-        ))
+        changes.append(
+            ItemChange(
+                number=before.number,
+                text=before.text,
+                first=before.value,
+                latest=after.value,
+                change=None if a is None or b is None else round(b - a, 1),
+                risk=before.risk,
+            )
+        )
     return changes
 
 
@@ -74,18 +77,16 @@ def assessment_for_actor(
     need: Access = Access.READ,
     action: str = "assessment.view",
 ) -> Assessment:
-    assessment = (
-        Assessment.objects.select_related("episode__client", "episode__therapist", "entered_by")
-        .filter(pk=assessment_id)
-        .first()
+    return record_for_actor(
+        actor=actor,
+        queryset=Assessment.objects.select_related(
+            "episode__client", "episode__therapist", "entered_by"
+        ),
+        pk=assessment_id,
+        client_of=lambda a: a.episode.client,
+        need=need,
+        action=action,
     )
-    client = assessment.episode.client if assessment is not None else None
-    if client is None or client_access(actor, client) < need:
-        audit_record(actor=actor, action=action, outcome=Outcome.DENIED, client=client)
-        raise Http404("No such record.")
-    assert assessment is not None
-    audit_record(actor=actor, action=action, client=client, obj=assessment)
-    return assessment
 
 
 def answer_rows(assessment: Assessment) -> list[AnswerRow]:

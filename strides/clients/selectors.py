@@ -7,52 +7,45 @@ audit event, in HTML and JSON alike.
 from datetime import datetime
 
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.http import Http404
 from django.utils import timezone
 
 from strides.accounts.models import User
-from strides.accounts.permissions import Access, client_access, visible_clients
+from strides.accounts.permissions import (
+    Access,
+    client_access,
+    record_for_actor,
+    visible_clients,
+)
 from strides.assessments.selectors import latest_risk_endorsed
-from strides.audit.models import Outcome
 from strides.audit.services import audit_record
 from strides.clients.models import Appointment, BreakGlassGrant, Client, Episode
-
-
-def _checked(
-    *, actor: User, client: Client | None, need: Access, action: str, obj: object = None
-) -> Access:
-    access = client_access(actor, client) if client is not None else Access.NONE
-    if access < need:
-        audit_record(
-            actor=actor,
-            action=action,
-            outcome=Outcome.DENIED,
-            client=client,
-            detail={"needed": need.name.lower()},
-        )
-        raise Http404("No such record.")
-    return access
 
 
 def client_for_actor(
     *, actor: User, client_id: int, need: Access = Access.READ, action: str = "client.view"
 ) -> tuple[Client, Access]:
-    client = Client.objects.filter(pk=client_id).first()
-    access = _checked(actor=actor, client=client, need=need, action=action)
-    assert client is not None
-    audit_record(actor=actor, action=action, client=client)
-    return client, access
+    client = record_for_actor(
+        actor=actor,
+        queryset=Client.objects.all(),
+        pk=client_id,
+        client_of=lambda c: c,
+        need=need,
+        action=action,
+    )
+    return client, client_access(actor, client)
 
 
 def episode_for_actor(
     *, actor: User, episode_id: int, need: Access = Access.READ, action: str = "episode.view"
 ) -> Episode:
-    episode = Episode.objects.select_related("client", "therapist").filter(pk=episode_id).first()
-    client = episode.client if episode is not None else None
-    _checked(actor=actor, client=client, need=need, action=action)
-    assert episode is not None
-    audit_record(actor=actor, action=action, client=episode.client, obj=episode)
-    return episode
+    return record_for_actor(
+        actor=actor,
+        queryset=Episode.objects.select_related("client", "therapist"),
+        pk=episode_id,
+        client_of=lambda e: e.client,
+        need=need,
+        action=action,
+    )
 
 
 def appointment_for_actor(
@@ -62,16 +55,14 @@ def appointment_for_actor(
     need: Access = Access.READ,
     action: str = "appointment.view",
 ) -> Appointment:
-    appointment = (
-        Appointment.objects.select_related("episode__client", "episode__therapist")
-        .filter(pk=appointment_id)
-        .first()
+    return record_for_actor(
+        actor=actor,
+        queryset=Appointment.objects.select_related("episode__client", "episode__therapist"),
+        pk=appointment_id,
+        client_of=lambda a: a.episode.client,
+        need=need,
+        action=action,
     )
-    client = appointment.episode.client if appointment is not None else None
-    _checked(actor=actor, client=client, need=need, action=action)
-    assert appointment is not None
-    audit_record(actor=actor, action=action, client=client, obj=appointment)
-    return appointment
 
 
 def caseload(*, actor: User, query: str = "", include_ended: bool = False) -> QuerySet[Client]:

@@ -55,7 +55,7 @@ def seed_goals(rng: random.Random, episodes: list[Episode]) -> tuple[int, int]:
         GoalStatusChange(goal=goal, from_status="", to_status=goal.status, by=goal.created_by)
         for goal in goals
     )
-    for rating in ratings:
-        rating.goal_id = rating.goal.pk
+    for row in ratings:  # the goals had no primary key when their ratings were built
+        row.goal_id = row.goal.pk
     GoalRating.objects.bulk_create(ratings, batch_size=1000)
     return len(goals), len(ratings)

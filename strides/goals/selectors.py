@@ -4,13 +4,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from strides.accounts.models import User
-from strides.accounts.permissions import Access, client_access
-from strides.audit.models import Outcome
-from strides.audit.services import audit_record
+from strides.accounts.permissions import Access, client_access, record_for_actor
 from strides.clients.models import Episode
 from strides.goals.models import MAX_ACTIVE_GOALS, Goal, GoalRating, GoalStatus, GoalStatusChange
 from strides.lib.charts import GOALS_PER_CHART, GoalSeries
@@ -21,18 +18,14 @@ from strides.progress import gas_t_score, goal_reliably_improved
 def goal_for_actor(
     *, actor: User, goal_id: int, need: Access = Access.READ, action: str = "goal.view"
 ) -> Goal:
-    goal = (
-        Goal.objects.select_related("episode__client", "episode__therapist")
-        .filter(pk=goal_id)
-        .first()
+    return record_for_actor(
+        actor=actor,
+        queryset=Goal.objects.select_related("episode__client", "episode__therapist"),
+        pk=goal_id,
+        client_of=lambda g: g.episode.client,
+        need=need,
+        action=action,
     )
-    client = goal.episode.client if goal is not None else None
-    if client is None or client_access(actor, client) < need:
-        audit_record(actor=actor, action=action, outcome=Outcome.DENIED, client=client)
-        raise Http404("No such record.")
-    assert goal is not None
-    audit_record(actor=actor, action=action, client=client, obj=goal)
-    return goal
 
 
 def can_change(*, actor: User, episode: Episode) -> bool:
