@@ -13,6 +13,7 @@ from strides.alerts.services import alert_acknowledge
 from strides.assessments.models import Assessment
 from strides.assessments.services import assessment_amend, assessment_record
 from strides.audit.models import AuditEvent
+from strides.clients.models import Appointment
 from tests.base import PersonaTestCase
 
 PHQ9 = {1: 2, 2: 3, 3: 1, 4: 2, 5: 2, 6: 1, 7: 2, 8: 1, 9: 0}
@@ -111,8 +112,9 @@ class RecordAssessmentTests(PersonaTestCase):
         self.assertContains(self.client.get(reverse("caseload")), "risk item endorsed")
         self.record(PHQ9, taken_on=date(2026, 11, 1))
         self.assertContains(self.client.get(reverse("caseload")), "risk item endorsed")
-        alert_acknowledge(actor=self.tess, alert=Alert.objects.get(kind="risk"),
-                          action="safety_plan")
+        alert_acknowledge(
+            actor=self.tess, alert=Alert.objects.get(kind="risk"), action="safety_plan"
+        )
         self.assertNotContains(self.client.get(reverse("caseload")), "risk item endorsed")
         page = self.client.get(reverse("client_detail", args=[self.tess_client.pk]))
         self.assertContains(page, "Risk item endorsed")  # the earlier one is never hidden
@@ -210,3 +212,24 @@ class AssessmentAccessTests(PersonaTestCase):
         self.login(self.admin)
         url = reverse("assessment_detail", args=[self.assessment.pk])
         self.assertEqual(self.client.get(url).status_code, 404)
+
+
+class AssessmentModeTests(PersonaTestCase):
+    def test_paper_entry_tied_to_an_appointment(self) -> None:
+        self.login(self.tess)
+        url = reverse("assessment_new", args=[self.tess_episode.pk]) + "?instrument=phq9"
+        data = phq9_post(PHQ9)
+        data |= {"mode": "paper", "appointment": str(self.tess_appointment.pk)}
+        self.client.post(url, data)
+        assessment = Assessment.objects.get()
+        self.assertEqual(
+            (assessment.mode, assessment.appointment), ("paper", self.tess_appointment)
+        )
+
+    def test_appointment_of_another_episode_is_refused(self) -> None:
+        other = Appointment.objects.create(episode=self.otto_episode, at="2026-09-02T10:00:00Z")
+        self.login(self.tess)
+        url = reverse("assessment_new", args=[self.tess_episode.pk]) + "?instrument=phq9"
+        response = self.client.post(url, phq9_post(PHQ9) | {"appointment": str(other.pk)})
+        self.assertEqual(response.status_code, 200)
+        self.assertFalse(Assessment.objects.exists())

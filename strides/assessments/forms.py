@@ -5,8 +5,11 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from strides.assessments.models import Mode
+from strides.clients.models import Appointment
 from strides.instruments import NOT_APPLICABLE, Instrument, Item
 
 NOT_ANSWERED = ""
@@ -42,11 +45,29 @@ class AssessmentForm(forms.Form):
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
 
     def __init__(
-        self, *args: Any, instrument: Instrument, with_reason: bool = False, **kwargs: Any
+        self,
+        *args: Any,
+        instrument: Instrument,
+        with_reason: bool = False,
+        appointments: QuerySet[Appointment] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.instrument = instrument
         self.fields["submission_key"].initial = uuid.uuid4()
+        if appointments is not None:
+            self.fields["appointment"] = forms.ModelChoiceField(
+                label=_("Appointment"),
+                queryset=appointments,
+                required=False,
+                empty_label=str(_("Not tied to an appointment")),
+            )
+            self.fields["mode"] = forms.ChoiceField(
+                label=_("How it was given"),
+                choices=[(Mode.IN_SESSION, Mode.IN_SESSION.label), (Mode.PAPER, Mode.PAPER.label)],
+                initial=Mode.IN_SESSION,
+                required=False,
+            )
         for item in (*instrument.items, *instrument.supplementary_items):
             field = _item_field(item)
             field.widget.attrs["data-risk"] = "true" if item.risk else "false"

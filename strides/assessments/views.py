@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from strides.accounts.permissions import Access
 from strides.assessments import selectors, services
 from strides.assessments.forms import AssessmentForm, ChooseInstrumentForm, initial_from
-from strides.assessments.models import Assessment
+from strides.assessments.models import Assessment, Mode
 from strides.clients.selectors import episode_for_actor
 from strides.instruments import Instrument, get_instrument, list_instruments
 from strides.web.forms import add_service_errors
@@ -65,8 +65,16 @@ def assessment_new(request: AuthedRequest, episode_id: int) -> HttpResponse:
             {"episode": episode, "client": episode.client, "form": chooser},
         )
     instrument = get_instrument(code)
+    appointments = episode.appointments.order_by("-at")
+    today = timezone.localdate()
     form = AssessmentForm(
-        request.POST or None, instrument=instrument, initial={"taken_on": timezone.localdate()}
+        request.POST or None,
+        instrument=instrument,
+        appointments=appointments,
+        initial={
+            "taken_on": today,
+            "appointment": appointments.filter(at__date=today).first(),
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -77,6 +85,8 @@ def assessment_new(request: AuthedRequest, episode_id: int) -> HttpResponse:
                 answers=form.answers(),
                 taken_on=form.cleaned_data["taken_on"],
                 submission_key=form.cleaned_data["submission_key"],
+                mode=form.cleaned_data["mode"] or Mode.IN_SESSION,
+                appointment=form.cleaned_data["appointment"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
