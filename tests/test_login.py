@@ -17,10 +17,15 @@ class LoginTests(PersonaTestCase):
 
     def test_right_password_signs_in_and_is_audited(self) -> None:
         response = self.attempt("tess", PASSWORD)
-        self.assertRedirects(response, reverse("caseload"), fetch_redirect_response=False)
+        self.assertRedirects(response, reverse("home"), fetch_redirect_response=False)
+        self.assertRedirects(self.client.get(reverse("home")), reverse("caseload"))
         self.assertTrue(
             AuditEvent.objects.filter(actor=self.tess, action="login.succeeded").exists()
         )
+
+    def test_admin_lands_on_staff_accounts(self) -> None:
+        self.attempt("admin", PASSWORD)
+        self.assertRedirects(self.client.get(reverse("home")), reverse("staff_list"))
 
     def test_unknown_user_and_wrong_password_get_identical_responses(self) -> None:
         unknown = self.attempt("nobody", "whatever-password")
@@ -51,7 +56,7 @@ class LoginTests(PersonaTestCase):
         for _ in range(settings.STRIDES_LOCKOUT_FAILURES):
             self.attempt("tess", "wrong-password")
         self.assertRedirects(
-            self.attempt("otto", PASSWORD), reverse("caseload"), fetch_redirect_response=False
+            self.attempt("otto", PASSWORD), reverse("home"), fetch_redirect_response=False
         )
 
     @override_settings(STRIDES_LOCKOUT_FAILURES=2)
