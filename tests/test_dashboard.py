@@ -11,6 +11,7 @@ from django.utils import timezone
 from strides.accounts.models import User
 from strides.alerts.models import Alert
 from strides.assessments.services import assessment_record
+from strides.audit.models import AuditEvent
 from strides.clients.models import Appointment, Client, Episode
 from strides.milestones.models import CelebrationMessage, Milestone
 from tests.base import PersonaTestCase
@@ -174,3 +175,10 @@ class DashboardTests(PersonaTestCase):
         response = self.client.get(reverse("attention"))
         self.assertContains(response, "Robin Tessclient")
         self.assertNotContains(response, "Acknowledge")
+
+    def test_attention_and_wins_reads_are_audited(self) -> None:
+        self.login(self.tess)
+        self.client.get(reverse("attention"))
+        self.client.get(reverse("wins"))
+        actions = set(AuditEvent.objects.filter(actor=self.tess).values_list("action", flat=True))
+        self.assertTrue({"attention.view", "wins.view"} <= actions)

@@ -40,7 +40,7 @@ def client_timeline(*, client: Client) -> list[TimelineEntry]:
                 _day(appointment.at),
                 "appointment",
                 f"{appointment.get_kind_display()}: {appointment.get_status_display()}",
-                reverse("appointment_edit", args=[appointment.pk]),
+                reverse("note_edit", args=[appointment.pk]),
             )
         )
         if hasattr(appointment, "note"):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from strides.accounts.models import User
 from strides.accounts.permissions import visible_clients
 from strides.alerts.models import Alert, AlertStatus
+from strides.audit.services import audit_record
 from strides.clients.models import AppointmentStatus, Client
 from strides.clients.selectors import caseload
 from strides.lib.svg import sparkline
@@ -143,6 +144,7 @@ def caseload_rows(*, actor: User, filters: CaseloadFilters) -> list[CaseloadRow]
 def needs_attention(*, actor: User, today: date | None = None) -> QuerySet[Alert]:
     """Open alerts across the visible caseload, risk first; snoozed ones until their day."""
     day = today or timezone.localdate()
+    audit_record(actor=actor, action="attention.view")
     return (
         Alert.objects.filter(
             episode__client__in=visible_clients(actor),
@@ -160,6 +162,7 @@ WINS_DAYS = 7
 def wins_this_week(*, actor: User, today: date | None = None) -> QuerySet[Milestone]:
     """Milestones of the last seven days across the visible caseload, newest first."""
     day = today or timezone.localdate()
+    audit_record(actor=actor, action="wins.view")
     return (
         Milestone.objects.filter(
             episode__client__in=visible_clients(actor),
