@@ -190,6 +190,9 @@ class GoalRatingTests(GoalTestCase):
         self.assertTemplateUsed(response, "goals/episode_goals.html")
         self.assertContains(response, f'id="goals-{self.tess_episode.pk}"')
         self.assertContains(response, "Rating saved: 4/10.")
+        self.assertContains(
+            response, f'<div id="milestones-{self.tess_episode.pk}" hx-swap-oob="true">'
+        )
         self.assertNotContains(response, "<html")
 
         refused = self.client.post(url, self.rating_post("12"), headers={"HX-Request": "true"})

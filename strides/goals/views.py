@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from strides.clients.selectors import episode_for_actor
 from strides.goals import selectors, services
 from strides.goals.forms import GoalEditForm, GoalForm, GoalRatingForm, GoalStatusForm
 from strides.goals.models import Goal
+from strides.outcomes.selectors import episode_outcome
 from strides.web.forms import add_service_errors
 from strides.web.requests import AuthedRequest, staff_required
 
@@ -153,7 +155,19 @@ def goal_rate(request: AuthedRequest, goal_id: int) -> HttpResponse:
             saved = _("Rating saved: %(rating)s/10.") % {"rating": f"{float(rating.rating):g}"}
             if request.htmx:
                 context = _goals_context(episode, can_change=True, announcement=saved)
-                return render(request, PARTIAL, context)
+                response = render(request, PARTIAL, context)
+                # A rating can be a milestone: refresh the episode's list in the same answer.
+                response.content += render_to_string(
+                    "milestones/episode_milestones.html",
+                    {
+                        "episode": episode,
+                        "can_change": True,
+                        "oob": True,
+                        "milestones": episode_outcome(episode=episode).milestones,
+                    },
+                    request=request,
+                ).encode()
+                return response
             messages.success(request, saved)
             return redirect(_client_page(episode))
     if request.method == "POST" and request.htmx:
