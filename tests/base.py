@@ -58,3 +58,14 @@ class PersonaTestCase(TestCase):
 
     def denied_events(self, actor: User, **filters: Any) -> int:
         return AuditEvent.objects.filter(actor=actor, outcome="denied", **filters).count()
+
+
+def phq9_answers(total: int, item9: int | None = 0) -> dict[int, int | None]:
+    """PHQ-9 answers adding up to `total` (items 1-8 filled in order, item 9 as given)."""
+    answers: dict[int, int | None] = {}
+    remaining = total - (item9 or 0)
+    for item in range(1, 9):
+        answers[item] = min(3, remaining)
+        remaining -= min(3, remaining)
+    answers[9] = item9
+    return answers

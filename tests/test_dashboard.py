@@ -14,17 +14,7 @@ from strides.assessments.services import assessment_record
 from strides.audit.models import AuditEvent
 from strides.clients.models import Appointment, Client, Episode
 from strides.milestones.models import CelebrationMessage, Milestone
-from tests.base import PersonaTestCase
-
-
-def phq9(total: int, item9: int = 0) -> dict[int, int | None]:
-    answers: dict[int, int | None] = {}
-    remaining = total - item9
-    for item in range(1, 9):
-        answers[item] = min(3, remaining)
-        remaining -= min(3, remaining)
-    answers[9] = item9
-    return answers
+from tests.base import PersonaTestCase, phq9_answers
 
 
 class DashboardTests(PersonaTestCase):
@@ -49,7 +39,7 @@ class DashboardTests(PersonaTestCase):
                 actor=therapist or self.tess,
                 episode=episode,
                 instrument_code="phq9",
-                answers=phq9(total, item9_last if week == len(totals) - 1 else 0),
+                answers=phq9_answers(total, item9_last if week == len(totals) - 1 else 0),
                 taken_on=day,
                 submission_key=uuid.uuid4(),
             )

@@ -18,18 +18,7 @@ from strides.clients.models import Appointment
 from strides.clients.services import appointment_create, episode_end
 from strides.milestones.models import Milestone
 from strides.outcomes.models import EpisodeProgress
-from tests.base import PersonaTestCase
-
-
-def phq9(total: int, item9: int | None = 0) -> dict[int, int | None]:
-    """PHQ-9 answers adding up to `total` (items 1-8 filled in order, item 9 as given)."""
-    answers: dict[int, int | None] = {}
-    remaining = total - (item9 or 0)
-    for item in range(1, 9):
-        answers[item] = min(3, remaining)
-        remaining -= answers[item] or 0
-    answers[9] = item9
-    return answers
+from tests.base import PersonaTestCase, phq9_answers
 
 
 class ProgressTrackingTests(PersonaTestCase):
@@ -45,7 +34,7 @@ class ProgressTrackingTests(PersonaTestCase):
             actor=self.tess,
             episode=self.tess_episode,
             instrument_code="phq9",
-            answers=phq9(total, item9),
+            answers=phq9_answers(total, item9),
             taken_on=day,
             submission_key=uuid.uuid4(),
         )
@@ -86,7 +75,7 @@ class ProgressTrackingTests(PersonaTestCase):
                 actor=self.tess,
                 episode=self.tess_episode,
                 instrument_code="phq9",
-                answers={**phq9(14, 2), 3: 9},
+                answers={**phq9_answers(14, 2), 3: 9},
                 taken_on=date(2026, 9, 1),
                 submission_key=uuid.uuid4(),
             )
@@ -101,7 +90,7 @@ class ProgressTrackingTests(PersonaTestCase):
         assessment_amend(
             actor=self.tess,
             original=latest,
-            answers=phq9(8),
+            answers=phq9_answers(8),
             taken_on=latest.taken_on,
             reason="typo in item 2",
             submission_key=key,
@@ -109,7 +98,7 @@ class ProgressTrackingTests(PersonaTestCase):
         assessment_amend(
             actor=self.tess,
             original=latest,
-            answers=phq9(8),
+            answers=phq9_answers(8),
             taken_on=latest.taken_on,
             reason="typo in item 2",
             submission_key=key,
@@ -122,7 +111,7 @@ class ProgressTrackingTests(PersonaTestCase):
         assessment_amend(
             actor=self.tess,
             original=risky,
-            answers=phq9(15, 1),
+            answers=phq9_answers(15, 1),
             taken_on=risky.taken_on,
             reason="item 3 corrected",
             submission_key=uuid.uuid4(),
@@ -153,7 +142,7 @@ class ProgressTrackingTests(PersonaTestCase):
                 actor=self.tess,
                 episode=self.tess_episode,
                 instrument_code="phq9",
-                answers=phq9(p),
+                answers=phq9_answers(p),
                 taken_on=day,
                 submission_key=uuid.uuid4(),
             )
@@ -206,7 +195,7 @@ class AlertHandlingTests(PersonaTestCase):
             actor=self.tess,
             episode=self.tess_episode,
             instrument_code="phq9",
-            answers=phq9(14, 1),
+            answers=phq9_answers(14, 1),
             taken_on=date(2026, 9, 1),
             submission_key=uuid.uuid4(),
         )
@@ -271,6 +260,16 @@ class AlertHandlingTests(PersonaTestCase):
         self.assertContains(page, "Risk item endorsed")
         self.assertContains(page, reverse("alert_acknowledge", args=[self.risk.pk]))
         self.assertNotContains(page, reverse("alert_snooze", args=[self.risk.pk]))
+
+    def test_next_outside_the_site_is_ignored(self) -> None:
+        self.login(self.tess)
+        response = self.client.post(
+            reverse("alert_acknowledge", args=[self.risk.pk]),
+            {"action": "referred", "next": "https://evil.example/"},
+        )
+        self.assertTrue(
+            response["Location"].startswith(reverse("client_detail", args=[self.tess_client.pk]))
+        )
 
 
 class MilestoneControlTests(PersonaTestCase):

@@ -21,17 +21,5 @@ class User(AbstractUser):
         help_text=_("Therapists whose caseloads this supervisor may read."),
     )
 
-    @property
-    def is_admin(self) -> bool:
-        return self.role == Role.ADMIN
-
-    @property
-    def is_supervisor(self) -> bool:
-        return self.role == Role.SUPERVISOR
-
-    @property
-    def is_therapist(self) -> bool:
-        return self.role == Role.THERAPIST
-
     def display(self) -> str:
         return self.get_full_name() or self.username

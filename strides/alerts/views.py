@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -11,13 +11,12 @@ from strides.alerts import selectors, services
 from strides.alerts.forms import AcknowledgeForm, SnoozeForm
 from strides.alerts.models import Alert
 from strides.web.forms import add_service_errors
-from strides.web.requests import AuthedRequest, staff_required
+from strides.web.requests import AuthedRequest, redirect_back, staff_required
 
 
 def _back(request: AuthedRequest, alert: Alert) -> HttpResponse:
     default = reverse("client_detail", args=[alert.episode.client_id]) + f"#alert-{alert.pk}"
-    target = request.POST.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else default)
+    return redirect_back(request, default)
 
 
 def _render_alert(request: AuthedRequest, alert: Alert, **forms: object) -> HttpResponse:

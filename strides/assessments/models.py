@@ -67,7 +67,3 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.instrument_code} {self.taken_on} total={self.total}"
-
-    @property
-    def flag_set(self) -> frozenset[str]:
-        return frozenset(self.flags)

@@ -4,10 +4,7 @@ An object the actor may not see does not exist for them: `Http404`, and a denied
 audit event, in HTML and JSON alike.
 """
 
-from datetime import datetime
-
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.utils import timezone
 
 from strides.accounts.models import User
 from strides.accounts.permissions import (
@@ -97,12 +94,3 @@ def client_episodes(*, client: Client) -> QuerySet[Episode]:
 def break_glass_grants(*, client: Client) -> QuerySet[BreakGlassGrant]:
     """Admins who opened this record: shown to the treating therapist."""
     return client.break_glass_grants.select_related("admin")
-
-
-def active_break_glass(*, actor: User, client: Client, now: datetime | None = None) -> bool:
-    moment = now or timezone.now()
-    return client.break_glass_grants.filter(admin=actor, expires_at__gt=moment).exists()
-
-
-def therapists() -> QuerySet[User]:
-    return User.objects.filter(role="therapist", is_active=True).order_by("username")

@@ -12,7 +12,7 @@ from strides.accounts.permissions import Access
 from strides.clients.selectors import episode_for_actor
 from strides.milestones import selectors, services
 from strides.web.forms import add_service_errors
-from strides.web.requests import AuthedRequest, staff_required
+from strides.web.requests import AuthedRequest, redirect_back, staff_required
 
 
 class ManualMilestoneForm(forms.Form):
@@ -37,10 +37,7 @@ def milestone_celebrate(request: AuthedRequest, milestone_id: int) -> HttpRespon
         return render(
             request, "milestones/milestone_item.html", {"milestone": milestone, "can_change": True}
         )
-    target = request.POST.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect(reverse("client_detail", args=[milestone.episode.client_id]))
+    return redirect_back(request, reverse("client_detail", args=[milestone.episode.client_id]))
 
 
 @staff_required

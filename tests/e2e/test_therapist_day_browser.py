@@ -14,18 +14,9 @@ from strides.accounts.models import Role, User
 from strides.alerts.models import Alert
 from strides.assessments.services import assessment_record
 from strides.clients.models import Appointment, Client, Episode
+from tests.base import phq9_answers
 from tests.e2e.conftest import screenshot
 from tests.e2e.helpers import make_user, sign_in
-
-
-def phq9(total: int) -> dict[int, int | None]:
-    answers: dict[int, int | None] = {}
-    remaining = total
-    for item in range(1, 9):
-        answers[item] = min(3, remaining)
-        remaining -= min(3, remaining)
-    answers[9] = 0
-    return answers
 
 
 def weekly_course(therapist: User, name: str, totals: list[int]) -> Client:
@@ -45,7 +36,7 @@ def weekly_course(therapist: User, name: str, totals: list[int]) -> Client:
             actor=therapist,
             episode=episode,
             instrument_code="phq9",
-            answers=phq9(total),
+            answers=phq9_answers(total),
             taken_on=day,
             submission_key=uuid.uuid4(),
         )
