@@ -77,7 +77,7 @@ def require_write(*, actor: User, client: Client, action: str) -> None:
         raise Http404("No such record.")
 
 
-def record_for_actor[M: Model](
+def record_and_access_for_actor[M: Model](
     *,
     actor: User,
     queryset: QuerySet[M],
@@ -85,15 +85,17 @@ def record_for_actor[M: Model](
     client_of: Callable[[M], Client],
     need: Access,
     action: str,
-) -> M:
-    """The one way a selector loads a record of clinical data for someone.
+) -> tuple[M, Access]:
+    """The one way a selector loads a record of clinical data for someone, with the
+    access the actor has to it.
 
     Anyone below `need` (including for a record that does not exist) gets 404 and a
     denied audit event; an allowed read is audited with the record it opened.
     """
     record = queryset.filter(pk=pk).first()
     client = client_of(record) if record is not None else None
-    if record is None or client is None or client_access(actor, client) < need:
+    access = client_access(actor, client) if client is not None else Access.NONE
+    if record is None or client is None or access < need:
         audit_record(
             actor=actor,
             action=action,
@@ -107,5 +109,21 @@ def record_for_actor[M: Model](
         action=action,
         client=client,
         obj=record if not isinstance(record, Client) else None,
+    )
+    return record, access
+
+
+def record_for_actor[M: Model](
+    *,
+    actor: User,
+    queryset: QuerySet[M],
+    pk: int,
+    client_of: Callable[[M], Client],
+    need: Access,
+    action: str,
+) -> M:
+    """`record_and_access_for_actor` for callers that need only the record."""
+    record, _access = record_and_access_for_actor(
+        actor=actor, queryset=queryset, pk=pk, client_of=client_of, need=need, action=action
     )
     return record

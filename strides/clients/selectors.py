@@ -9,7 +9,7 @@ from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subque
 from strides.accounts.models import User
 from strides.accounts.permissions import (
     Access,
-    client_access,
+    record_and_access_for_actor,
     record_for_actor,
     visible_clients,
 )
@@ -21,7 +21,7 @@ from strides.clients.models import Appointment, BreakGlassGrant, Client, Episode
 def client_for_actor(
     *, actor: User, client_id: int, need: Access = Access.READ, action: str = "client.view"
 ) -> tuple[Client, Access]:
-    client = record_for_actor(
+    return record_and_access_for_actor(
         actor=actor,
         queryset=Client.objects.all(),
         pk=client_id,
@@ -29,7 +29,6 @@ def client_for_actor(
         need=need,
         action=action,
     )
-    return client, client_access(actor, client)
 
 
 def episode_for_actor(
