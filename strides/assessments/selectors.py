@@ -3,6 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Subquery
 
 from strides.accounts.models import User
@@ -185,3 +186,9 @@ def latest_risk_endorsed() -> Exists:
 
 def can_change(*, actor: User, assessment: Assessment) -> bool:
     return client_access(actor, assessment.episode.client) == Access.WRITE
+
+
+def client_instruments() -> list[Instrument]:
+    """Instruments a client answers (not the ones staff answer about themselves)."""
+    excluded = set(settings.STRIDES_STAFF_SELF_REPORT_INSTRUMENTS)
+    return [i for i in list_instruments() if i.code not in excluded]

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -13,15 +12,9 @@ from strides.assessments import selectors, services
 from strides.assessments.forms import AssessmentForm, ChooseInstrumentForm, initial_from
 from strides.assessments.models import Assessment, Mode
 from strides.clients.selectors import episode_for_actor
-from strides.instruments import Instrument, get_instrument, list_instruments
+from strides.instruments import get_instrument
 from strides.web.forms import add_service_errors
 from strides.web.requests import AuthedRequest, staff_required
-
-
-def client_instruments() -> list[Instrument]:
-    """Instruments a client answers (not the ones staff answer about themselves)."""
-    excluded = set(settings.STRIDES_STAFF_SELF_REPORT_INSTRUMENTS)
-    return [i for i in list_instruments() if i.code not in excluded]
 
 
 def _announce(request: AuthedRequest, assessment: Assessment) -> None:
@@ -55,7 +48,7 @@ def assessment_new(request: AuthedRequest, episode_id: int) -> HttpResponse:
     episode = episode_for_actor(
         actor=request.user, episode_id=episode_id, need=Access.WRITE, action="assessment.new"
     )
-    instruments = client_instruments()
+    instruments = selectors.client_instruments()
     code = request.GET.get("instrument", "")
     if code not in {i.code for i in instruments}:
         chooser = ChooseInstrumentForm(instruments=instruments)
