@@ -20,7 +20,7 @@ import numpy as np
 
 from strides.progress.change import clinical_significance
 from strides.progress.validation import require_finite
-from strides.progress.wording import format_score, ordinal
+from strides.progress.wording import format_score, functional_side_words, ordinal
 
 Status = Literal["on_track", "not_on_track", "too_early", "recovered"]
 Series = Sequence[tuple[int, float]]
@@ -161,7 +161,7 @@ def track_status(
     status: Status
     if recovered and cutoff is not None:
         status = "recovered"
-        better_side = "below" if lower_is_better else "above"
+        better_side = functional_side_words(lower_is_better)
         verdict = (
             f"the client has recovered ({better_side} the cut-off of {format_score(cutoff)} "
             "after starting on the clinical side, and reliably improved)"
