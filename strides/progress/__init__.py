@@ -45,6 +45,7 @@ from strides.progress.milestones import (
 from strides.progress.summary import MeasureSummary, summarise_measure
 from strides.progress.talking_therapies import (
     ANXIETY_MEASURES,
+    DETERIORATION_RULES,
     MIN_ATTENDED_FOR_COURSE,
     PHQ9,
     PairedMeasure,
@@ -76,6 +77,7 @@ __all__ = [
     "CATEGORIES",
     "DEFAULT_TRAJECTORIES",
     "DEFAULT_Z",
+    "DETERIORATION_RULES",
     "GOAL_HIGH_RATING",
     "GOAL_RELIABLE_CHANGE",
     "MIN_ATTENDED_FOR_COURSE",
