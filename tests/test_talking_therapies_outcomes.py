@@ -48,7 +48,9 @@ class TalkingTherapiesOutcomeTests(PersonaTestCase):
             )
 
     def outcome(self) -> dict:
-        episode_end(actor=self.tess, episode=self.episode, end=date(2026, 10, 9), end_reason="planned")
+        episode_end(
+            actor=self.tess, episode=self.episode, end=date(2026, 10, 9), end_reason="planned"
+        )
         outcome = EpisodeProgress.objects.get(episode=self.episode).talking_therapies
         assert outcome is not None
         return outcome
@@ -70,7 +72,9 @@ class TalkingTherapiesOutcomeTests(PersonaTestCase):
         self.measure(date(2026, 9, 1), 16, 12)
         self.measure(date(2026, 10, 8), 6, 5)
         outcome = self.outcome()
-        self.assertEqual((outcome["anxiety_measure"], outcome["anxiety_measure_fallback"]), ("gad7", False))
+        self.assertEqual(
+            (outcome["anxiety_measure"], outcome["anxiety_measure_fallback"]), ("gad7", False)
+        )
 
     def test_an_assessment_appointment_is_not_a_treatment_session(self) -> None:
         # the base appointment (treatment) plus an attended assessment: one treatment session

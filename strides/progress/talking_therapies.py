@@ -137,9 +137,7 @@ def talking_therapies_outcome(
     if deterioration == "either":
         deteriorated = worse
     else:  # one measure reliably worse and the other not reliably improved
-        deteriorated = any(
-            worse_on[i] and not improved_on[1 - i] for i in range(len(pairs))
-        )
+        deteriorated = any(worse_on[i] and not improved_on[1 - i] for i in range(len(pairs)))
     recovered: bool | None = None
     reliable_recovery: bool | None = None
     if caseness:

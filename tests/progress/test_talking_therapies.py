@@ -136,7 +136,9 @@ def test_no_improvement_on_other_reading_needs_the_other_measure_not_reliably_im
     assert tt.reliable_deterioration is False
     assert tt.reliable_improvement is False
     # the other measure only 3 better: not reliable, so this is deterioration again
-    assert outcome((10, 16), (12, 9), deterioration="no_improvement_on_other").reliable_deterioration
+    assert outcome(
+        (10, 16), (12, 9), deterioration="no_improvement_on_other"
+    ).reliable_deterioration
     # both worse: deterioration under both readings
     for rule in ("either", "no_improvement_on_other"):
         assert outcome((10, 16), (8, 12), deterioration=rule).reliable_deterioration
@@ -153,7 +155,5 @@ def test_unknown_deterioration_rule_is_refused():
 
 def test_a_course_counts_treatment_sessions_only():
     # one assessment and one treatment session: not a finished course
-    history_with_assessment = talking_therapies_outcome(
-        phq9=(16, 6), anxiety=(12, 5), attended=1
-    )
+    history_with_assessment = talking_therapies_outcome(phq9=(16, 6), anxiety=(12, 5), attended=1)
     assert history_with_assessment.finished_course is False
