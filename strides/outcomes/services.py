@@ -55,6 +55,7 @@ def _measures(
             "severity_band": latest_band.get(code, ""),
             "latest_on": scored[-1][0].when.isoformat(),
             "recent": list(summary.recent),
+            "status": summary.status or "",  # "" when the measure has no expected curve
         }
     return summaries
 
@@ -94,10 +95,13 @@ def _talking_therapies(
 
 
 def _main_instrument(measures: dict[str, dict[str, Any]]) -> str:
+    """The measure whose status the episode shows: the first of MAIN_INSTRUMENT_ORDER with
+    a status, else any with one, else the first measure (whose explanation then says it
+    has no expected curve)."""
     for code in MAIN_INSTRUMENT_ORDER:
         if code in measures and measures[code]["status"]:
             return code
-    return next((code for code, m in measures.items() if m["status"]), "")
+    return next((code for code, m in measures.items() if m["status"]), next(iter(measures), ""))
 
 
 @transaction.atomic

@@ -103,7 +103,7 @@ def talking_therapies_outcome(
     attended: int,
     anxiety_measure: str = "gad7",
     ended: bool = True,
-    deterioration: DeteriorationRule = "either",
+    deterioration: str = "either",
 ) -> TalkingTherapiesOutcome:
     """Talking Therapies outcome from the (first, last) scores of PHQ-9 and the anxiety measure.
 

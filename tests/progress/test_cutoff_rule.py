@@ -47,7 +47,7 @@ def answers_for(instrument: Instrument):
 def test_the_tie_on_the_cut_off_is_a_case_or_functional_as_the_caseness_flag_says(instrument):
     assert instrument.cutoff is not None and instrument.reliable_change is not None
     on_cutoff = score(instrument, answers_totalling(instrument, int(instrument.cutoff)))
-    assert on_cutoff.total == instrument.cutoff
+    assert on_cutoff.total is not None and on_cutoff.total == instrument.cutoff
     is_case = "caseness" in on_cutoff.flags
     # lower is better: the cut-off is a case (PHQ-9 10); higher is better: it is not (WHO-5 13)
     assert is_case is instrument.lower_is_better
