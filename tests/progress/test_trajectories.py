@@ -1,4 +1,5 @@
 import math
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -202,3 +203,15 @@ def test_invalid_series_is_refused(series, message):
 def test_invalid_parameters_are_refused(kwargs, message):
     with pytest.raises(ValueError, match=message):
         TrajectoryParams(**({"beta0": 0.0, "beta1": -0.2, "sigma": 3.0} | kwargs))
+
+
+def test_each_definition_file_cites_the_source_of_its_default_curve():
+    definitions = Path(__file__).parents[2] / "strides" / "instruments" / "definitions"
+    for code in ("phq9", "gad7"):
+        text = (definitions / f"{code}.toml").read_text(encoding="utf-8")
+        course = PUBLISHED_COURSES[code]
+        assert "# Expected trajectory" in text
+        assert "COBRA" in text and "Richards" in text and "6.9" in text
+        assert f"last {course.last_mean} (SD {course.last_sd})" in text
+    core10 = (definitions / "core10.toml").read_text(encoding="utf-8")
+    assert "No expected curve for this measure" in core10
