@@ -130,14 +130,15 @@ def talking_therapies_outcome(
 
     pairs = ((PHQ9, phq9), (measure, anxiety))
     caseness = any(_at_caseness(m, first) for m, (first, _) in pairs)
-    improved_on = [_reliable(m, first - last) for m, (first, last) in pairs]
-    worse_on = [_reliable(m, last - first) for m, (first, last) in pairs]
-    improved, worse = any(improved_on), any(worse_on)
+    phq9_better, anxiety_better = (_reliable(m, first - last) for m, (first, last) in pairs)
+    phq9_worse, anxiety_worse = (_reliable(m, last - first) for m, (first, last) in pairs)
+    improved = phq9_better or anxiety_better
+    worse = phq9_worse or anxiety_worse
     reliable_improvement = improved and not worse
     if deterioration == "either":
         deteriorated = worse
     else:  # one measure reliably worse and the other not reliably improved
-        deteriorated = any(worse_on[i] and not improved_on[1 - i] for i in range(len(pairs)))
+        deteriorated = (phq9_worse and not anxiety_better) or (anxiety_worse and not phq9_better)
     recovered: bool | None = None
     reliable_recovery: bool | None = None
     if caseness:
