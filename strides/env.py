@@ -35,6 +35,17 @@ def env_int(name: str, default: int) -> int:
         raise ValueError(f"{name}={raw!r} is not a whole number.") from None
 
 
+def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    """One of `choices`; an unset or empty variable gives `default`."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip()
+    if value not in choices:
+        raise ValueError(f"{name}={raw!r} is not allowed; use one of: {', '.join(choices)}.")
+    return value
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:

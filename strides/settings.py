@@ -7,7 +7,15 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from strides.deployment import refuse_insecure_settings
-from strides.env import env_bool, env_int, env_list, env_str, read_or_create_secret_key
+from strides.env import (
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_str,
+    read_or_create_secret_key,
+)
+from strides.progress.talking_therapies import DETERIORATION_RULES
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(env_str("STRIDES_VAR_DIR", str(Path.cwd() / "var"))).resolve()
@@ -127,6 +135,9 @@ STRIDES_MFA_REQUIRED_ROLES = env_list("STRIDES_MFA_REQUIRED_ROLES", [])
 # Instruments staff complete about themselves (wellbeing); never offered for a client.
 STRIDES_STAFF_SELF_REPORT_INSTRUMENTS = ["proqol5"]
 STRIDES_BREAK_GLASS_MINUTES = env_int("STRIDES_BREAK_GLASS_MINUTES", 60)
+# NHS Talking Therapies outcomes: which published reading of reliable deterioration to
+# use, "either" (default) or "no_improvement_on_other" (docs/progress.md section 3).
+STRIDES_TT_DETERIORATION = env_choice("STRIDES_TT_DETERIORATION", DETERIORATION_RULES, "either")
 # Keys for encrypted free text: env (comma-separated, newest first) or a 0600 key file.
 STRIDES_ENCRYPTION_KEYS = env_str("STRIDES_ENCRYPTION_KEYS")
 STRIDES_ENCRYPTION_KEY_FILE = env_str(

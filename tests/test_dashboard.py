@@ -53,17 +53,17 @@ class DashboardTests(PersonaTestCase):
         )
 
     def test_rows_show_latest_score_band_status_and_sparkline(self) -> None:
-        self.course(self.tess_episode, [14, 16, 18, 20])
+        self.course(self.tess_episode, [14, 22, 24, 24])
         self.login(self.tess)
         response = self.client.get(reverse("caseload"))
         row = next(r for r in response.context["rows"] if r.client == self.tess_client)
-        self.assertEqual((row.latest, row.band, row.status), (20, "severe", "not_on_track"))
+        self.assertEqual((row.latest, row.band, row.status), (24, "severe", "not_on_track"))
         self.assertIn("<svg", row.sparkline_svg)
         self.assertEqual(row.days_since_assessment, 0)
         self.assertContains(response, "Not on track")
 
     def test_filter_by_status_and_risk(self) -> None:
-        self.course(self.tess_episode, [14, 16, 18, 20])
+        self.course(self.tess_episode, [14, 22, 24, 24])
         improving = self.new_episode("Improving Client")
         self.course(improving, [20, 14, 9, 6])
         self.login(self.tess)
@@ -104,7 +104,7 @@ class DashboardTests(PersonaTestCase):
         self.assertEqual(len(response.context["rows"]), 9)
 
     def test_needs_attention_lists_risk_first_with_why(self) -> None:
-        self.course(self.tess_episode, [14, 16, 18, 20])
+        self.course(self.tess_episode, [14, 22, 24, 24])
         risky = self.new_episode("Risky Client")
         self.course(risky, [12], item9_last=1)
         self.login(self.tess)
@@ -117,7 +117,7 @@ class DashboardTests(PersonaTestCase):
         self.assertNotContains(page, reverse("alert_snooze", args=[alerts[0].pk]))
 
     def test_snoozed_alert_leaves_the_list_until_its_day(self) -> None:
-        self.course(self.tess_episode, [14, 16, 18, 20])
+        self.course(self.tess_episode, [14, 22, 24, 24])
         alert = Alert.objects.filter(kind="not_on_track").first()
         assert alert is not None
         self.login(self.tess)
@@ -152,7 +152,7 @@ class DashboardTests(PersonaTestCase):
         self.assertNotIn("Well done", message.text_encrypted)
 
     def test_others_alerts_and_wins_are_not_shown(self) -> None:
-        self.course(self.otto_episode, [14, 16, 18, 20], therapist=self.otto)
+        self.course(self.otto_episode, [14, 22, 24, 24], therapist=self.otto)
         self.course(self.tess_episode, [14, 8])
         self.login(self.tess)
         response = self.client.get(reverse("caseload"))
@@ -160,7 +160,7 @@ class DashboardTests(PersonaTestCase):
         self.assertEqual(list(self.client.get(reverse("attention")).context["page"]), [])
 
     def test_supervisor_sees_supervisee_lists_without_controls(self) -> None:
-        self.course(self.tess_episode, [14, 16, 18, 20])
+        self.course(self.tess_episode, [14, 22, 24, 24])
         self.login(self.sam)
         response = self.client.get(reverse("attention"))
         self.assertContains(response, "Robin Tessclient")

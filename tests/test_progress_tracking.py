@@ -119,14 +119,14 @@ class ProgressTrackingTests(PersonaTestCase):
         self.assertEqual(Alert.objects.filter(kind="risk").count(), 1)
 
     def test_not_on_track_explanation_contains_its_numbers(self) -> None:
-        self.weekly([14, 16, 18, 20])
+        self.weekly([14, 22, 24, 24])
         alert = Alert.objects.get(kind="not_on_track")
         progress = EpisodeProgress.objects.get(episode=self.tess_episode)
         self.assertEqual(progress.status, "not_on_track")
         summary = progress.measures["phq9"]
-        for number in ("14", "20", f"{summary['expected']:g}", f"{summary['band']:g}"):
+        for number in ("14", "24", f"{summary['expected']:g}", f"{summary['band']:g}"):
             self.assertIn(number, progress.status_explanation)
-        for word in ("intake of 14", "expected score", "band", "the score is 18"):
+        for word in ("intake of 14", "expected score", "band", "the score is 24"):
             self.assertIn(word, alert.summary)
 
     def test_reliable_deterioration_raises_an_alert(self) -> None:

@@ -8,6 +8,7 @@ from strides.instruments.definition import Band, Instrument, Item, Option, Subsc
 from strides.instruments.loader import (
     ENV_VAR,
     InstrumentDefinitionError,
+    definition_problems,
     get_instrument,
     list_instruments,
     load_file,
@@ -27,6 +28,7 @@ __all__ = [
     "Option",
     "ScoreResult",
     "Subscale",
+    "definition_problems",
     "get_instrument",
     "list_instruments",
     "load_file",

@@ -103,6 +103,7 @@ def build_threshold_flag(flag: ThresholdFlagSpec) -> ThresholdFlag:
         score=flag.score,
         comparison=comparison,
         threshold=exact(getattr(flag, comparison)),
+        any_item_at_or_below=flag.or_any_item_at_or_below,
     )
 
 

@@ -124,12 +124,16 @@ class Caseness:
 
 @dataclass(frozen=True, slots=True)
 class ThresholdFlag:
+    """Raised when the score meets the threshold, or, with `any_item_at_or_below`, when
+    any answered item's response is at or below that value (WHO-5: any item 0 or 1)."""
+
     code: str
     label: str
     source: str
     score: str
     comparison: Comparison
     threshold: Fraction
+    any_item_at_or_below: int | None = None
 
     def applies(self, value: Fraction) -> bool:
         match self.comparison:

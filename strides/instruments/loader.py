@@ -4,6 +4,11 @@ Shipped definitions live in `definitions/`. A practice adds its own by putting `
 files in the directory named by the environment variable STRIDES_INSTRUMENTS_DIR, read
 when the registry loads; a practice file whose code matches a shipped one replaces it
 (for example a PHQ-9 with proration switched off).
+
+A broken shipped file is a bug in Strides and stops loading. A broken practice file
+must not take the application down: it is skipped, every other instrument keeps
+working, and its problems are kept (`definition_problems()`) for the start-up check
+and log to report.
 """
 
 import os
@@ -76,10 +81,11 @@ def load_file(path: str | Path) -> Instrument:
     return build_instrument(spec, Path(path))
 
 
-def load_directory(directory: Path) -> dict[str, Instrument]:
-    """All definitions in `directory`, by code; raises with the problems of every bad file."""
+def load_directory(directory: Path) -> tuple[dict[str, Instrument], list[str]]:
+    """The valid definitions in `directory`, by code, and the problems of the files that
+    were skipped: broken ones, and a later file (by name) repeating an earlier one's code."""
     if not directory.is_dir():
-        raise InstrumentDefinitionError([f"{directory}: instrument directory does not exist"])
+        return {}, [f"{directory}: instrument directory does not exist"]
     instruments: dict[str, Instrument] = {}
     problems: list[str] = []
     for path in sorted(directory.glob("*.toml")):
@@ -91,44 +97,60 @@ def load_directory(directory: Path) -> dict[str, Instrument]:
         if instrument.code in instruments:
             other = instruments[instrument.code].path
             problems.append(f"{path}: code: {instrument.code!r} is already defined in {other}")
+            continue
         instruments[instrument.code] = instrument
-    if problems:
-        raise InstrumentDefinitionError(problems)
-    return instruments
+    return instruments, problems
 
 
 class _Registry:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._instruments: dict[str, Instrument] | None = None
+        self._problems: tuple[str, ...] = ()
 
     def instruments(self) -> dict[str, Instrument]:
         with self._lock:
             if self._instruments is None:
-                self._instruments = self._load()
+                self._instruments, self._problems = self._load()
             return self._instruments
+
+    def problems(self) -> tuple[str, ...]:
+        self.instruments()
+        return self._problems
 
     def clear(self) -> None:
         with self._lock:
             self._instruments = None
+            self._problems = ()
 
     @staticmethod
-    def _load() -> dict[str, Instrument]:
-        instruments = load_directory(SHIPPED_DIR)
+    def _load() -> tuple[dict[str, Instrument], tuple[str, ...]]:
+        instruments, problems = load_directory(SHIPPED_DIR)
+        if problems:
+            raise InstrumentDefinitionError(problems)
         practice_dir = os.environ.get(ENV_VAR)
+        skipped: list[str] = []
         if practice_dir:
-            instruments |= load_directory(Path(practice_dir))
-        return dict(sorted(instruments.items()))
+            practice, skipped = load_directory(Path(practice_dir))
+            instruments |= practice
+        return dict(sorted(instruments.items())), tuple(skipped)
 
 
 _registry = _Registry()
 
 
-def reload_instruments() -> None:
+def reload_instruments() -> tuple[str, ...]:
     """Forget the loaded definitions and read them again (after STRIDES_INSTRUMENTS_DIR
-    or a file changed); raises InstrumentDefinitionError if any file is broken."""
+    or a file changed). Returns the problems of the practice files that were skipped;
+    raises InstrumentDefinitionError if a shipped file is broken."""
     _registry.clear()
-    _registry.instruments()
+    return _registry.problems()
+
+
+def definition_problems() -> tuple[str, ...]:
+    """Problems of the practice definition files skipped at the last load, each naming
+    the file and what is wrong; empty when every file loaded."""
+    return _registry.problems()
 
 
 def get_instrument(code: str) -> Instrument:

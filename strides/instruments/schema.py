@@ -109,6 +109,7 @@ class ThresholdFlagSpec(_Spec):
     above: Decimal | None = None
     at_or_below: Decimal | None = None
     below: Decimal | None = None
+    or_any_item_at_or_below: int | None = None
 
 
 class ItemCountFlagSpec(_Spec):

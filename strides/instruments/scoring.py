@@ -126,6 +126,9 @@ def _rule_flags(
         else:
             value = named_scores.get(rule.score)
             met = value is not None and rule.applies(value)
+            low = rule.any_item_at_or_below
+            if low is not None and any(v <= low for v in checked.values.values()):
+                met = True
         if met:
             flags.add(rule.code)
     return flags

@@ -99,6 +99,9 @@ class ScoreChart:
     reliable_change: float | None = None
     expected: Sequence[ExpectedPoint] = ()
     severity: Sequence[SeverityBand] = ()
+    # Said in the legend and the summary when there is no expected band, so a missing
+    # band is explained rather than silently absent ("No expected curve for this measure").
+    expected_note: str = ""
 
     def __post_init__(self) -> None:
         for name in ("points", "expected", "severity"):
@@ -675,6 +678,8 @@ def _score_legend_entries(
     entries = [("direction", _direction_words(chart.lower_is_better))]
     if chart.expected:
         entries.append(("expected", "Expected range"))
+    elif chart.expected_note:
+        entries.append(("note", chart.expected_note))
     if chart.reliable_change is not None and ordered:
         entries.append(("reliable_change", _reliable_change_words(chart.reliable_change)))
     present = {kind for point in ordered for kind in point.markers}
@@ -739,6 +744,8 @@ def _summary(chart: ScoreChart, ordered: Sequence[ChartPoint]) -> str:
     if chart.cutoff is not None:
         side = "below" if last.score < chart.cutoff else "at or above"
         clauses.append(f"{side} the cut-off of {format_number(chart.cutoff)}")
+    if not chart.expected and chart.expected_note:
+        clauses.append(chart.expected_note[:1].lower() + chart.expected_note[1:])
     counts = _marker_counts(ordered)
     if counts:
         clauses.append(f"marked: {', '.join(counts)}")

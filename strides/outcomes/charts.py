@@ -9,12 +9,12 @@ from typing import Literal
 
 from strides.alerts.models import AlertKind
 from strides.clients.models import Episode
-from strides.instruments import get_instrument
+from strides.instruments import list_instruments
 from strides.lib.charts import ChartPoint, ExpectedPoint, MarkerKind, ScoreChart, SeverityBand
 from strides.lib.svg import render_svg
 from strides.outcomes.history import load_history
 from strides.outcomes.rules import short_name, trajectory_params
-from strides.progress import band, expected_score
+from strides.progress import NO_EXPECTED_CURVE, band, expected_score
 
 XMode = Literal["date", "session"]
 
@@ -40,11 +40,14 @@ def episode_charts(*, episode: Episode, x_mode: XMode = "date") -> list[Instrume
         .values_list("source_id", flat=True)
     )
     params = trajectory_params()
+    # A practice instrument whose file was skipped at start (definition_problems) has no
+    # definition to draw with; its scores stay in the history table.
+    definitions = {instrument.code: instrument for instrument in list_instruments()}
     charts = []
     for code in history.instruments():
         scored = history.scored(code)
-        instrument = get_instrument(code)
-        if not scored or not instrument.has_total:
+        instrument = definitions.get(code)
+        if not scored or instrument is None or not instrument.has_total:
             continue
         intake_session, intake = scored[0][0].session, scored[0][1]
         points, expected = [], []
@@ -85,6 +88,7 @@ def episode_charts(*, episode: Episode, x_mode: XMode = "date") -> list[Instrume
                 else None
             ),
             expected=expected,
+            expected_note="" if code in params else NO_EXPECTED_CURVE,
             severity=[
                 SeverityBand(min=b.min, max=b.max, code=b.code, label=b.label)
                 for b in instrument.bands

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from strides.assessments.models import Assessment
-from strides.clients.models import AppointmentStatus, Episode
+from strides.clients.models import AppointmentKind, AppointmentStatus, Episode
 from strides.goals.models import GoalRating
 from strides.progress import EpisodeHistory, GoalRatingPoint, Observation
 
@@ -40,10 +40,12 @@ def goal_points(episode: Episode) -> list[GoalRatingPoint]:
 
 
 def load_history(episode: Episode) -> LoadedHistory:
-    attended = sorted(
-        appointment.at.date()
-        for appointment in episode.appointments.filter(status=AppointmentStatus.ATTENDED)
+    attended_rows = list(
+        episode.appointments.filter(status=AppointmentStatus.ATTENDED).values_list("at", "kind")
     )
+    attended = sorted(at.date() for at, _kind in attended_rows)
+    # A finished course counts treatment sessions only: an assessment is not one.
+    treatment = sum(1 for _at, kind in attended_rows if kind == AppointmentKind.TREATMENT)
     assessments = list(episode.assessments.filter(is_current=True).order_by("taken_on", "id"))
     observations = []
     last_session: dict[str, int] = {}
@@ -78,5 +80,6 @@ def load_history(episode: Episode) -> LoadedHistory:
         missed_in_row=missed,
         attended_dates=attended,
         ended_on=episode.end,
+        treatment_sessions=treatment,
     )
     return LoadedHistory(history, assessments)

@@ -10,6 +10,7 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -54,31 +55,53 @@ def _measures(
             "severity_band": latest_band.get(code, ""),
             "latest_on": scored[-1][0].when.isoformat(),
             "recent": list(summary.recent),
+            "status": summary.status or "",  # "" when the measure has no expected curve
         }
     return summaries
 
 
+# The anxiety measure used when the episode's disorder-specific one has no scores
+# (Clark et al. 2018, Table 2; CLINICAL.md section 5).
+FALLBACK_ANXIETY_MEASURE = "gad7"
+
+
 def _talking_therapies(
-    episode: Episode, measures: dict[str, dict[str, Any]], attended: int
+    episode: Episode, measures: dict[str, dict[str, Any]], treatment_sessions: int
 ) -> dict[str, Any] | None:
-    phq9, anxiety = measures.get("phq9"), measures.get(episode.anxiety_measure)
+    """The paired-measures outcome from PHQ-9 and the episode's anxiety measure, falling
+    back to GAD-7 when the disorder-specific measure has no first and last score. The
+    stored outcome names the anxiety measure used and whether it was the fallback."""
+    used = episode.anxiety_measure
+    if used not in measures:
+        used = FALLBACK_ANXIETY_MEASURE
+    phq9, anxiety = measures.get("phq9"), measures.get(used)
     if phq9 is None or anxiety is None:
         return None
     outcome = talking_therapies_outcome(
         phq9=(phq9["first"], phq9["latest"]),
         anxiety=(anxiety["first"], anxiety["latest"]),
-        attended=attended,
-        anxiety_measure=episode.anxiety_measure,
+        attended=treatment_sessions,
+        anxiety_measure=used,
         ended=episode.end is not None,
+        deterioration=settings.STRIDES_TT_DETERIORATION,
     )
-    return {**asdict(outcome), "anxiety_measure": episode.anxiety_measure}
+    return {
+        **asdict(outcome),
+        "anxiety_measure": used,
+        "anxiety_measure_fallback": used != episode.anxiety_measure,
+        "treatment_sessions": treatment_sessions,
+        "deterioration_rule": settings.STRIDES_TT_DETERIORATION,
+    }
 
 
 def _main_instrument(measures: dict[str, dict[str, Any]]) -> str:
+    """The measure whose status the episode shows: the first of MAIN_INSTRUMENT_ORDER with
+    a status, else any with one, else the first measure (whose explanation then says it
+    has no expected curve)."""
     for code in MAIN_INSTRUMENT_ORDER:
         if code in measures and measures[code]["status"]:
             return code
-    return next((code for code, m in measures.items() if m["status"]), "")
+    return next((code for code, m in measures.items() if m["status"]), next(iter(measures), ""))
 
 
 @transaction.atomic
@@ -105,7 +128,7 @@ def progress_refresh(*, actor: User | None, episode: Episode) -> EpisodeProgress
             "status": measures[main]["status"] if main else "",
             "status_explanation": measures[main]["explanation"] if main else "",
             "measures": measures,
-            "talking_therapies": _talking_therapies(episode, measures, history.attended_sessions),
+            "talking_therapies": _talking_therapies(episode, measures, history.treatment_sessions),
             "open_alerts": open_alerts.count(),
             "has_open_risk": open_alerts.filter(immediate=True).exists(),
         },

@@ -45,6 +45,7 @@ from strides.progress.milestones import (
 from strides.progress.summary import MeasureSummary, summarise_measure
 from strides.progress.talking_therapies import (
     ANXIETY_MEASURES,
+    DETERIORATION_RULES,
     MIN_ATTENDED_FOR_COURSE,
     PHQ9,
     PairedMeasure,
@@ -55,8 +56,11 @@ from strides.progress.trajectories import (
     CALIBRATION_MIN_EPISODES,
     DEFAULT_TRAJECTORIES,
     DEFAULT_Z,
+    NO_EXPECTED_CURVE,
+    PUBLISHED_COURSES,
     TRACKING_MIN_SCORES,
     TRACKING_MIN_SESSION,
+    PublishedCourse,
     Status,
     TrackStatus,
     TrajectoryParams,
@@ -65,6 +69,7 @@ from strides.progress.trajectories import (
     calibrate,
     expected_score,
     track_status,
+    trajectory_from_course,
     trend,
 )
 
@@ -76,12 +81,15 @@ __all__ = [
     "CATEGORIES",
     "DEFAULT_TRAJECTORIES",
     "DEFAULT_Z",
+    "DETERIORATION_RULES",
     "GOAL_HIGH_RATING",
     "GOAL_RELIABLE_CHANGE",
     "MIN_ATTENDED_FOR_COURSE",
     "MISSED_MEASURES_THRESHOLD",
+    "NO_EXPECTED_CURVE",
     "PHQ9",
     "PLANNED_END_REASONS",
+    "PUBLISHED_COURSES",
     "RCI_CRITICAL",
     "RISK_FLAG",
     "RISK_UNANSWERED_FLAG",
@@ -100,6 +108,7 @@ __all__ = [
     "Milestone",
     "Observation",
     "PairedMeasure",
+    "PublishedCourse",
     "ReliableChange",
     "Status",
     "TalkingTherapiesOutcome",
@@ -121,5 +130,6 @@ __all__ = [
     "summarise_measure",
     "talking_therapies_outcome",
     "track_status",
+    "trajectory_from_course",
     "trend",
 ]

@@ -190,7 +190,7 @@ def _alliance_alerts(rule: MeasureRule, scored: list[tuple[Observation, float]])
     change when it has one, otherwise by any amount (SRS: any drop)."""
     alerts: list[Alert] = []
     sides = CutoffSides(rule.cutoff, rule.lower_is_better) if rule.cutoff is not None else None
-    worse_side = "above" if rule.lower_is_better else "below"
+    worse_side = "at or above" if rule.lower_is_better else "below"
     previous: float | None = None
     for observation, total in scored:
         reasons: list[str] = []

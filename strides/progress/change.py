@@ -147,30 +147,35 @@ def _reliable_change(
 
 @dataclass(frozen=True)
 class CutoffSides:
-    """Which side of a cut-off a score is on; a score on the cut-off is on neither."""
+    """Which side of a cut-off a score is on (CLINICAL.md section 4).
+
+    A score on the cut-off counts on the high side (`score >= cutoff`), as the manuals
+    state their thresholds: clinical when lower is better (PHQ-9 10 is a case),
+    functional when higher is better (WHO-5 13 is not poor wellbeing). Every score is
+    therefore on exactly one side, and the side agrees with the caseness flag.
+    """
 
     cutoff: float
     lower_is_better: bool
 
+    def is_high(self, score: float) -> bool:
+        return bool(score >= self.cutoff - SCORE_TOLERANCE)
+
     def is_clinical(self, score: float) -> bool:
-        if self.lower_is_better:
-            return score > self.cutoff + SCORE_TOLERANCE
-        return score < self.cutoff - SCORE_TOLERANCE
+        return self.is_high(score) == self.lower_is_better
 
     def is_functional(self, score: float) -> bool:
-        if self.lower_is_better:
-            return score < self.cutoff - SCORE_TOLERANCE
-        return score > self.cutoff + SCORE_TOLERANCE
+        return not self.is_clinical(score)
+
+    def high(self, scores: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
+        return np.asarray(scores >= self.cutoff - SCORE_TOLERANCE)
 
     def clinical(self, scores: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
-        if self.lower_is_better:
-            return np.asarray(scores > self.cutoff + SCORE_TOLERANCE)
-        return np.asarray(scores < self.cutoff - SCORE_TOLERANCE)
+        high = self.high(scores)
+        return high if self.lower_is_better else ~high
 
     def functional(self, scores: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
-        if self.lower_is_better:
-            return np.asarray(scores < self.cutoff - SCORE_TOLERANCE)
-        return np.asarray(scores > self.cutoff + SCORE_TOLERANCE)
+        return ~self.clinical(scores)
 
 
 @dataclass(frozen=True)

@@ -117,6 +117,9 @@ class EpisodeHistory:
     `attended_dates` (optional, oldest first, one per attended session) dates the
     attendance milestones and `ended_on` the ending; without them, those events and the
     missed-measures alert are dated by the latest date in the history.
+    `attended_sessions` counts every attended appointment (assessment or treatment);
+    `treatment_sessions` only the attended treatment appointments, which is what a
+    finished Talking Therapies course counts (CLINICAL.md section 5).
     """
 
     observations: Sequence[Observation]
@@ -127,10 +130,16 @@ class EpisodeHistory:
     missed_in_row: int
     attended_dates: Sequence[datetime.date] = ()
     ended_on: datetime.date | None = None
+    treatment_sessions: int = 0
 
     def __post_init__(self) -> None:
         if self.attended_sessions < 0 or self.missed_in_row < 0:
             raise ValueError("attended_sessions and missed_in_row cannot be negative")
+        if not 0 <= self.treatment_sessions <= self.attended_sessions:
+            raise ValueError(
+                f"treatment_sessions must be between 0 and the {self.attended_sessions} "
+                f"attended sessions, got {self.treatment_sessions}"
+            )
         if self.attended_dates and len(self.attended_dates) != self.attended_sessions:
             raise ValueError(
                 f"attended_dates has {len(self.attended_dates)} dates for "

@@ -18,7 +18,13 @@ from strides.progress.history import (
     MeasureRule,
     Observation,
 )
-from strides.progress.wording import change_evidence, describe_change, format_score, ordinal
+from strides.progress.wording import (
+    change_evidence,
+    describe_change,
+    format_score,
+    functional_side_words,
+    ordinal,
+)
 
 # Attended sessions worth marking: the 5th, 10th and 20th.
 ATTENDANCE_MILESTONES = (5, 10, 20)
@@ -114,7 +120,7 @@ def _below_cutoff(
         return []
     for observation, total in later:
         if sides.is_functional(total):
-            better_side = "below" if rule.lower_is_better else "above"
+            better_side = functional_side_words(rule.lower_is_better)
             return [
                 Milestone(
                     kind="below_cutoff",
@@ -143,7 +149,7 @@ def _reliable_recovery(
     for observation, total in later:
         significance = rule.clinical_significance(intake, total)
         if significance.category == "recovered":
-            better_side = "below" if rule.lower_is_better else "above"
+            better_side = functional_side_words(rule.lower_is_better)
             return [
                 Milestone(
                     kind="reliable_recovery",

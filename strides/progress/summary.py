@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from strides.progress.history import MeasureRule
-from strides.progress.trajectories import TrajectoryParams, track_status, trend
+from strides.progress.trajectories import NO_EXPECTED_CURVE, TrajectoryParams, track_status, trend
 
 
 @dataclass(frozen=True)
@@ -24,13 +24,14 @@ class MeasureSummary:
     status: str | None  # trajectory status; None without trajectory parameters
     expected: float | None
     band: float | None
-    explanation: str
+    explanation: str  # the status sentence, or NO_CURVE_EXPLANATION without parameters
     trend_slope: float | None  # points per session
     trend_se: float | None
     recent: tuple[float, ...]  # the last scores, oldest first, for a sparkline
 
 
 RECENT_SCORES = 8
+NO_CURVE_EXPLANATION = f"{NO_EXPECTED_CURVE}, so it has no on-track status."
 
 
 def summarise_measure(
@@ -73,7 +74,7 @@ def summarise_measure(
         status=tracked.status if tracked else None,
         expected=round(tracked.expected, 1) if tracked else None,
         band=round(tracked.band, 1) if tracked else None,
-        explanation=tracked.explanation if tracked else "",
+        explanation=tracked.explanation if tracked else NO_CURVE_EXPLANATION,
         trend_slope=slope.slope,
         trend_se=slope.standard_error,
         recent=tuple(score for _session, score in series[-RECENT_SCORES:]),

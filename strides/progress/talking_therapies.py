@@ -8,6 +8,7 @@ the first and last scores of the episode's anxiety measure. All thresholds are i
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Literal
 
 from strides.progress.change import SCORE_TOLERANCE
 from strides.progress.validation import require_finite
@@ -15,6 +16,15 @@ from strides.progress.validation import require_finite
 # A finished course of treatment: the episode ended with at least this many attended
 # treatment sessions. Shorter episodes are reported separately, not counted.
 MIN_ATTENDED_FOR_COURSE = 2
+
+# Reliable deterioration has two published readings (CLINICAL.md section 5):
+# "either": at least one measure reliably worse (CLINICAL.md; Clark et al. 2018);
+# "no_improvement_on_other": one measure reliably worse and the other not reliably
+# improved (the wording of some NHS Digital / Talking Therapies publications; verify
+# against the current NHS Talking Therapies Manual). The practice chooses with the
+# setting STRIDES_TT_DETERIORATION; "either" is the default.
+DeteriorationRule = Literal["either", "no_improvement_on_other"]
+DETERIORATION_RULES: tuple[DeteriorationRule, ...] = ("either", "no_improvement_on_other")
 
 
 @dataclass(frozen=True)
@@ -93,9 +103,17 @@ def talking_therapies_outcome(
     attended: int,
     anxiety_measure: str = "gad7",
     ended: bool = True,
+    deterioration: str = "either",
 ) -> TalkingTherapiesOutcome:
-    """Talking Therapies outcome from the (first, last) scores of PHQ-9 and the anxiety measure."""
+    """Talking Therapies outcome from the (first, last) scores of PHQ-9 and the anxiety measure.
+
+    `attended` counts attended treatment sessions (an assessment is not one).
+    `deterioration` chooses the reading of reliable deterioration (DETERIORATION_RULES).
+    """
     measure = anxiety_measure_for(anxiety_measure)
+    if deterioration not in DETERIORATION_RULES:
+        known = ", ".join(DETERIORATION_RULES)
+        raise ValueError(f"unknown deterioration rule {deterioration!r}; use one of: {known}")
     for name, pair in (("phq9", phq9), ("anxiety", anxiety)):
         if len(pair) != 2:
             raise ValueError(f"{name} must be a (first, last) pair of scores, got {pair!r}")
@@ -112,9 +130,15 @@ def talking_therapies_outcome(
 
     pairs = ((PHQ9, phq9), (measure, anxiety))
     caseness = any(_at_caseness(m, first) for m, (first, _) in pairs)
-    improved = any(_reliable(m, first - last) for m, (first, last) in pairs)
-    deteriorated = any(_reliable(m, last - first) for m, (first, last) in pairs)
-    reliable_improvement = improved and not deteriorated
+    phq9_better, anxiety_better = (_reliable(m, first - last) for m, (first, last) in pairs)
+    phq9_worse, anxiety_worse = (_reliable(m, last - first) for m, (first, last) in pairs)
+    improved = phq9_better or anxiety_better
+    worse = phq9_worse or anxiety_worse
+    reliable_improvement = improved and not worse
+    if deterioration == "either":
+        deteriorated = worse
+    else:  # one measure reliably worse and the other not reliably improved
+        deteriorated = (phq9_worse and not anxiety_better) or (anxiety_worse and not phq9_better)
     recovered: bool | None = None
     reliable_recovery: bool | None = None
     if caseness:

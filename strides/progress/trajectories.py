@@ -20,7 +20,7 @@ import numpy as np
 
 from strides.progress.change import clinical_significance
 from strides.progress.validation import require_finite
-from strides.progress.wording import format_score, ordinal
+from strides.progress.wording import format_score, functional_side_words, ordinal
 
 Status = Literal["on_track", "not_on_track", "too_early", "recovered"]
 Series = Sequence[tuple[int, float]]
@@ -51,35 +51,71 @@ class TrajectoryParams:
             raise ValueError(f"z must be positive, got {self.z}")
 
 
-# No published beta0, beta1, sigma exist for PHQ-9, GAD-7 or CORE-10 in this form, so these are
-# Strides' provisional defaults, to be replaced by calibrate() on the practice's own
-# finished episodes. Derivation, the same for the three instruments:
-# - slope: a planning assumption that the expected score at session 8 is 60 % of intake
-#   (beta0 = 0, beta1 = -0.4 / ln 8), a round figure for routine care, not a fitted curve;
-# - sigma: the SD of a difference between two scores that is due to measurement error
-#   alone, taken from the published reliable-change value (PHQ-9 6 and GAD-7 4 points
-#   at 95 %, so sigma = value / 1.96; CORE-10 6 points at 90 %, so sigma = 6 / 1.645).
-#   Real clients vary more than measurement error, so this band is narrow and flags
-#   early; calibration widens it to the practice's real spread.
-PROVISIONAL_REDUCTION = 0.4
-PROVISIONAL_REFERENCE_SESSION = 8
-_PROVISIONAL_BETA1 = -PROVISIONAL_REDUCTION / math.log(PROVISIONAL_REFERENCE_SESSION)
-_PROVISIONAL = (
-    "Strides provisional default, not a published fit: expected score at session 8 is "
-    "60 % of intake; sigma = {rc} reliable-change points / {crit}. Recalibrate on 50+ "
-    "finished episodes."
+@dataclass(frozen=True)
+class PublishedCourse:
+    """Aggregate figures of a published course of treatment, from which a default curve
+    is derived: mean first and last scores, the SD of the last scores, and the mean
+    number of sessions from intake to the last score."""
+
+    first_mean: float
+    last_mean: float
+    last_sd: float
+    sessions: float
+    source: str
+
+
+def trajectory_from_course(course: PublishedCourse, *, z: float = DEFAULT_Z) -> TrajectoryParams:
+    """The expected curve through the published means (docs/progress.md section 5).
+
+    With beta0 = 0 the curve is a proportional reduction: expected(t) = y0·(1 + beta1·ln t).
+    It passes through the published last mean at the mean number of sessions when
+    beta1 = (last_mean - first_mean) / (first_mean · ln(sessions)); sigma is the
+    published SD of the last scores.
+    """
+    for name in ("first_mean", "last_mean", "last_sd", "sessions"):
+        require_finite(getattr(course, name), name)
+    if course.first_mean <= 0 or course.sessions <= 1:
+        raise ValueError("a published course needs a positive first mean and more than 1 session")
+    beta1 = (course.last_mean - course.first_mean) / (course.first_mean * math.log(course.sessions))
+    return TrajectoryParams(beta0=0.0, beta1=beta1, sigma=course.last_sd, z=z, source=course.source)
+
+
+# The published figures behind the defaults (docs/progress.md section 5 shows the
+# arithmetic; each instrument's definition file cites the same source). Mean number of
+# sessions: 6.9 treatment sessions per finished course (NHS Digital, Psychological
+# Therapies: Annual report on the use of IAPT services 2019-20). First and last means
+# and the SD of the last scores: the CBT arm of the COBRA trial (Richards et al. 2016,
+# Lancet 388:871-880, table 2), whose later score is the 12-month follow-up rather than
+# the last session: verify against NHS Talking Therapies first and last means before
+# calling these final. No CORE-10 first and last figures were confirmed, so CORE-10 has
+# no default curve until a practice calibrates one.
+MEAN_SESSIONS = 6.9
+_SOURCE = (
+    "Published figures, verify: {name} {first} (first) to {last} (SD {sd}) in the CBT arm "
+    "of the COBRA trial (Richards et al. 2016, 12-month scores), over the 6.9 mean "
+    "treatment sessions of NHS Talking Therapies 2019-20. Recalibrate on 50+ finished "
+    "episodes."
 )
-DEFAULT_TRAJECTORIES: Mapping[str, TrajectoryParams] = MappingProxyType(
+PUBLISHED_COURSES: Mapping[str, PublishedCourse] = MappingProxyType(
     {
-        code: TrajectoryParams(
-            beta0=0.0,
-            beta1=_PROVISIONAL_BETA1,
-            sigma=points / critical,
-            source=_PROVISIONAL.format(rc=points, crit=critical),
+        code: PublishedCourse(
+            first_mean=first,
+            last_mean=last,
+            last_sd=sd,
+            sessions=MEAN_SESSIONS,
+            source=_SOURCE.format(name=name, first=first, last=last, sd=sd),
         )
-        for code, points, critical in (("phq9", 6, 1.96), ("gad7", 4, 1.96), ("core10", 6, 1.645))
+        for code, name, first, last, sd in (
+            ("phq9", "PHQ-9", 17.4, 8.4, 7.5),
+            ("gad7", "GAD-7", 12.6, 6.3, 6.0),
+        )
     }
 )
+DEFAULT_TRAJECTORIES: Mapping[str, TrajectoryParams] = MappingProxyType(
+    {code: trajectory_from_course(course) for code, course in PUBLISHED_COURSES.items()}
+)
+# Said on the chart and in the status of a measure without expected-curve parameters.
+NO_EXPECTED_CURVE = "No expected curve for this measure"
 
 
 def expected_slope(intake: float, params: TrajectoryParams) -> float:
@@ -161,7 +197,7 @@ def track_status(
     status: Status
     if recovered and cutoff is not None:
         status = "recovered"
-        better_side = "below" if lower_is_better else "above"
+        better_side = functional_side_words(lower_is_better)
         verdict = (
             f"the client has recovered ({better_side} the cut-off of {format_score(cutoff)} "
             "after starting on the clinical side, and reliably improved)"

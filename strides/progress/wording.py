@@ -20,6 +20,12 @@ def ordinal(number: int) -> str:
     return f"{number}{suffix}"
 
 
+def functional_side_words(lower_is_better: bool) -> str:
+    """Where a functional score lies from the cut-off: a score on it counts on the high
+    side (CLINICAL.md section 4), so "below 10" for PHQ-9 but "at or above 13" for WHO-5."""
+    return "below" if lower_is_better else "at or above"
+
+
 def describe_change(rc: ReliableChange) -> str:
     """The change and the rule that judged it, e.g. "a change of -7 points; reliable at 6"."""
     change = f"{'+' if rc.change > 0 else ''}{format_score(rc.change)}"

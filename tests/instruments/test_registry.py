@@ -3,7 +3,7 @@
 import pytest
 
 from strides.instruments import (
-    InstrumentDefinitionError,
+    definition_problems,
     get_instrument,
     list_instruments,
     reload_instruments,
@@ -57,26 +57,52 @@ def test_practice_file_with_a_shipped_code_replaces_the_shipped_definition(pract
     assert get_instrument("gad7").path == practice_dir / "my-gad7.toml"
 
 
-def test_broken_practice_file_stops_loading_with_its_problems(practice_dir):
+def test_broken_practice_file_is_skipped_with_its_problems_and_the_rest_loads(practice_dir):
     (practice_dir / "broken.toml").write_text('code = "broken"\n', encoding="utf-8")
+    (practice_dir / "ors_like.toml").write_bytes(
+        (FIXTURES / "practice" / "ors_like.toml").read_bytes()
+    )
 
-    with pytest.raises(InstrumentDefinitionError) as caught:
-        reload_instruments()
+    problems = reload_instruments()
 
-    assert any("broken.toml: name: required field is missing" in p for p in caught.value.problems)
+    assert any("broken.toml: name: required field is missing" in p for p in problems)
+    assert definition_problems() == problems
+    assert [i.code for i in list_instruments()] == sorted([*SHIPPED_CODES, "ors_like"])
+    with pytest.raises(KeyError):
+        get_instrument("broken")
 
 
-def test_two_practice_files_with_one_code_are_refused(practice_dir):
+def test_broken_practice_copy_of_a_shipped_instrument_leaves_the_shipped_one(practice_dir):
+    text = (SHIPPED / "phq9.toml").read_text(encoding="utf-8")
+    (practice_dir / "phq9.toml").write_text(text.replace("max_missing = 2", "max_missing = 9"))
+
+    problems = reload_instruments()
+
+    assert any("phq9.toml: scoring.missing.max_missing" in p for p in problems)
+    assert get_instrument("phq9").path == SHIPPED / "phq9.toml"
+
+
+def test_second_practice_file_with_one_code_is_skipped(practice_dir):
     fixture = (FIXTURES / "practice" / "ors_like.toml").read_bytes()
     (practice_dir / "a.toml").write_bytes(fixture)
     (practice_dir / "b.toml").write_bytes(fixture)
 
-    with pytest.raises(InstrumentDefinitionError, match="'ors_like' is already defined in"):
-        reload_instruments()
+    problems = reload_instruments()
+
+    assert len(problems) == 1
+    assert "b.toml: code: 'ors_like' is already defined in" in problems[0]
+    assert get_instrument("ors_like").path == practice_dir / "a.toml"
 
 
-def test_missing_practice_directory_is_reported(monkeypatch, tmp_path):
+def test_missing_practice_directory_is_reported_and_shipped_instruments_load(monkeypatch, tmp_path):
     monkeypatch.setenv("STRIDES_INSTRUMENTS_DIR", str(tmp_path / "nowhere"))
 
-    with pytest.raises(InstrumentDefinitionError, match="instrument directory does not exist"):
-        reload_instruments()
+    problems = reload_instruments()
+
+    assert problems == (f"{tmp_path / 'nowhere'}: instrument directory does not exist",)
+    assert [i.code for i in list_instruments()] == SHIPPED_CODES
+
+
+def test_shipped_files_load_with_no_problems():
+    assert reload_instruments() == ()
+    assert definition_problems() == ()

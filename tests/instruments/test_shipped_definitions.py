@@ -6,12 +6,13 @@ import sys
 import pytest
 
 from strides.instruments import get_instrument, list_instruments
+from strides.instruments.loader import SHIPPED_DIR
 
 # code: (items, option values, lower is better, min total, max total, cut-off, reliable change)
 SHAPES = {
     "phq9": (9, [0, 1, 2, 3], True, 0, 27, 10, 6),
     "gad7": (7, [0, 1, 2, 3], True, 0, 21, 8, 4),
-    "who5": (5, [5, 4, 3, 2, 1, 0], False, 0, 25, None, 2.5),
+    "who5": (5, [5, 4, 3, 2, 1, 0], False, 0, 25, 13, 2.5),
     "k10": (10, [1, 2, 3, 4, 5], True, 10, 50, None, None),
     "core10": (10, [0, 1, 2, 3, 4], True, 0, 40, 11, 6),
     "pcl5": (20, [0, 1, 2, 3, 4], True, 0, 80, 33, 10),
@@ -64,9 +65,18 @@ def test_values_taken_from_secondary_sources_are_marked_unverified():
         ("wsas", "licence"),
         ("wsas", "reliable_change"),
         ("proqol5", "subscales.bands"),
-        ("gad7", "codes.loinc_panel"),
         ("pcl5", "codes.loinc_total"),
     } <= fields
+
+
+def test_confirmed_values_carry_their_source_and_no_unverified_marker():
+    fields = {(i.code, u.field) for i in list_instruments() for u in i.unverified}
+    assert not {("gad7", "codes.loinc_panel"), ("wsas", "scoring.not_applicable")} & fields
+    texts = {code: (SHIPPED_DIR / f"{code}.toml").read_text() for code in ("gad7", "phq9", "wsas")}
+    assert "HL7 FHIR personal health record implementation guide" in texts["gad7"]
+    assert "HL7 FHIR personal health record implementation guide" in texts["phq9"]
+    assert "NHS Data Dictionary" in texts["wsas"] and "2012 archived release" in texts["wsas"]
+    assert get_instrument("gad7").loinc.panel == "69737-5"
 
 
 def test_reliable_change_is_a_published_point_value_where_one_is_given():

@@ -49,3 +49,32 @@ def test_only_who5_has_a_percentage(code):
     instrument = get_instrument(code)
 
     assert score(code, answers_totalling(instrument, 5)).percentage is None
+
+
+def test_screen_for_depression_when_raw_is_below_13():
+    # 12 = 3 + 3 + 2 + 2 + 2: no item at 0 or 1, so the total alone raises it
+    result = score("who5", {1: 3, 2: 3, 3: 2, 4: 2, 5: 2})
+    assert result.total == 12
+    assert {"screen_for_depression", "poor_wellbeing"} <= result.flags
+
+
+@pytest.mark.parametrize("low_answer", [0, 1])
+def test_screen_for_depression_when_any_item_is_answered_0_or_1(low_answer):
+    # a raw score well above 13, but one item at 0 or 1: the form says give an inventory
+    result = score("who5", {1: 5, 2: 5, 3: 5, 4: 5, 5: low_answer})
+    assert result.total == 20 + low_answer
+    assert "screen_for_depression" in result.flags
+    assert "poor_wellbeing" not in result.flags
+
+
+def test_no_screen_at_13_with_every_item_at_2_or_more():
+    result = score("who5", {1: 3, 2: 3, 3: 3, 4: 2, 5: 2})
+    assert result.total == 13
+    assert not {"screen_for_depression", "poor_wellbeing", "caseness"} & result.flags
+
+
+def test_a_single_item_at_1_screens_even_when_the_form_is_incomplete():
+    result = score("who5", {1: 1})
+    assert result.total is None
+    assert "screen_for_depression" in result.flags
+    assert "poor_wellbeing" not in result.flags

@@ -575,3 +575,20 @@ def test_chart_modules_do_not_load_django():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_a_chart_without_an_expected_band_says_why_in_the_legend_and_summary():
+    geometry = layout(phq9(expected_note="No expected curve for this measure"))
+    notes = [item.label for item in geometry.legend if item.kind == "note"]
+    assert notes == ["No expected curve for this measure"]
+    assert "; no expected curve for this measure." in geometry.summary
+    assert "No expected curve for this measure" in render_svg(
+        phq9(expected_note="No expected curve for this measure")
+    )
+
+
+def test_the_note_is_not_shown_when_the_band_is_drawn():
+    band = [ExpectedPoint(x=date(2024, 9, 3), expected=18, low=18, high=18)]
+    geometry = layout(phq9(expected=band, expected_note="No expected curve for this measure"))
+    assert not [item for item in geometry.legend if item.kind == "note"]
+    assert "expected curve" not in geometry.summary

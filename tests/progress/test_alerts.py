@@ -93,12 +93,12 @@ def test_higher_is_better_deterioration_is_a_fall():
 
 
 def test_not_on_track_uses_the_track_status_explanation():
-    observations = series("phq9", 18, 18, 20)
+    observations = series("phq9", 18, 22, 27)
     alerts = of_kind(detect_alerts(history(observations), RULES), "not_on_track")
     assert len(alerts) == 1
     alert = alerts[0]
     expected = track_status(
-        [(1, 18), (2, 18), (3, 20)], DEFAULT_TRAJECTORIES["phq9"], cutoff=10, threshold=6
+        [(1, 18), (2, 22), (3, 27)], DEFAULT_TRAJECTORIES["phq9"], cutoff=10, threshold=6
     )
     assert expected.status == "not_on_track"
     assert alert.key == "not_on_track:phq9:3"
@@ -106,12 +106,12 @@ def test_not_on_track_uses_the_track_status_explanation():
     assert alert.evidence["expected"] == expected.expected
     assert alert.evidence["band"] == expected.band
     assert alert.evidence["intake"] == 18
-    assert alert.evidence["observed"] == 20
-    assert "provisional" in str(alert.evidence["parameters"])
+    assert alert.evidence["observed"] == 27
+    assert "COBRA" in str(alert.evidence["parameters"])
 
 
 def test_not_on_track_is_raised_again_only_after_getting_back_on_track():
-    alerts = detect_alerts(history(series("phq9", 18, 18, 20, 20, 10, 20)), RULES)
+    alerts = detect_alerts(history(series("phq9", 18, 22, 27, 27, 10, 27)), RULES)
     keys = [a.key for a in of_kind(alerts, "not_on_track")]
     assert keys == ["not_on_track:phq9:3", "not_on_track:phq9:6"]
 

@@ -10,6 +10,8 @@ RULES = [
     {"cutoff": 8, "threshold": 4},
     {"cutoff": 11, "threshold": 6},
     {"cutoff": 25, "threshold": 5, "lower_is_better": False},
+    {"cutoff": 13, "threshold": 2.5, "lower_is_better": False},
+    {"cutoff": 33, "threshold": 10},
     {"cutoff": 15, "sd": 6, "reliability": 0.85},
     {"cutoff": 1, "sd": 1, "reliability": 0.5},
     {"cutoff": 36, "sd": 4, "reliability": 0.9, "lower_is_better": False},

@@ -47,25 +47,33 @@ def test_harmed_when_it_started_functional_and_ended_clinical():
     assert category(4, 14, **PHQ9) == "harmed"
 
 
-def test_score_on_the_cutoff_is_not_clinical_at_the_start():
+def test_score_on_the_cutoff_is_clinical_at_the_start():
+    # PHQ-9 10 is a case, so 10 -> 3 is a recovery, as in the Talking Therapies rules
     result = clinical_significance(10, 3, **PHQ9)
-    assert not result.clinical_pre
-    assert result.category == "improved"
+    assert result.clinical_pre
+    assert result.category == "recovered"
 
 
-def test_score_on_the_cutoff_is_not_functional_at_the_end():
+def test_score_on_the_cutoff_is_clinical_at_the_end():
     result = clinical_significance(17, 10, **PHQ9)
     assert not result.functional_post
     assert result.category == "improved"
 
 
 def test_worsening_onto_the_cutoff_from_functional_is_harmed():
-    # "harmed" is: not clinical_pre, not functional_post, reliably worse
     assert category(4, 10, **PHQ9) == "harmed"
 
 
-def test_worsening_from_the_cutoff_is_harmed():
-    assert category(10, 16, **PHQ9) == "harmed"
+def test_worsening_from_the_cutoff_is_deteriorated_not_harmed():
+    # 10 is already clinical: the client did not cross into the clinical range
+    assert category(10, 16, **PHQ9) == "deteriorated"
+
+
+def test_higher_is_better_score_on_the_cutoff_is_functional():
+    # WHO-5: below 13 is poor wellbeing, so 13 is on the functional side
+    assert category(7, 13, **WHO5) == "recovered"
+    assert category(13, 7, **WHO5) == "harmed"
+    assert category(18, 13, **WHO5) == "deteriorated"
 
 
 def test_exactly_at_threshold_is_reliable():
@@ -94,6 +102,7 @@ def test_public_rci_example_is_recovered_when_crossing_the_cutoff():
         (12, 6, "deteriorated"),
         (16, 6, "harmed"),
         (13, 8, "harmed"),
+        (12, 17, "recovered"),
         (13, 20, "improved"),
     ],
 )

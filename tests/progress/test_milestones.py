@@ -85,10 +85,24 @@ def test_starting_below_the_cutoff_is_not_a_move_below_it():
 def test_higher_is_better_milestones_go_above_the_cutoff():
     found = by_key(detect_milestones(history(series("wellbeing", 8, 11, 15)), RULES))
     assert (
-        found["below_cutoff:wellbeing"].summary == "Wellbeing above 13 for the first time: 8 → 15."
+        found["below_cutoff:wellbeing"].summary
+        == "Wellbeing at or above 13 for the first time: 8 → 15."
     )
     assert found["first_reliable_improvement:wellbeing"].source_id == 3
     assert found["reliable_recovery:wellbeing"].source_id == 3
+
+
+def test_a_score_on_the_cutoff_counts_on_the_high_side_for_the_milestone():
+    # higher is better: 13 is functional, so reaching it is the milestone
+    found = by_key(detect_milestones(history(series("wellbeing", 8, 13)), RULES))
+    assert found["below_cutoff:wellbeing"].source_id == 2
+    # lower is better: 10 is clinical, so reaching 10 is not "below the cut-off"; 9 is
+    found = by_key(detect_milestones(history(series("phq9", 14, 10, 9)), RULES))
+    assert found["below_cutoff:phq9"].source_id == 3
+    # an intake on the cut-off is clinical, so moving below it is a milestone
+    found = by_key(detect_milestones(history(series("phq9", 10, 4)), RULES))
+    assert found["below_cutoff:phq9"].source_id == 2
+    assert found["reliable_recovery:phq9"].source_id == 2
 
 
 def test_reliable_recovery_needs_clinical_start_functional_end_and_reliable_improvement():

@@ -122,3 +122,38 @@ def test_invalid_inputs_are_refused(kwargs, message):
     arguments = {"phq9": (16, 6), "anxiety": (12, 5), "attended": 6} | kwargs
     with pytest.raises(ValueError, match=message):
         talking_therapies_outcome(**arguments)
+
+
+def test_either_reading_counts_deterioration_on_one_measure_whatever_the_other_did():
+    # PHQ-9 reliably worse (+6), GAD-7 reliably better (-4)
+    tt = outcome((10, 16), (12, 8), deterioration="either")
+    assert tt.reliable_deterioration is True
+    assert tt.reliable_improvement is False
+
+
+def test_no_improvement_on_other_reading_needs_the_other_measure_not_reliably_improved():
+    tt = outcome((10, 16), (12, 8), deterioration="no_improvement_on_other")
+    assert tt.reliable_deterioration is False
+    assert tt.reliable_improvement is False
+    # the other measure only 3 better: not reliable, so this is deterioration again
+    assert outcome(
+        (10, 16), (12, 9), deterioration="no_improvement_on_other"
+    ).reliable_deterioration
+    # both worse: deterioration under both readings
+    for rule in ("either", "no_improvement_on_other"):
+        assert outcome((10, 16), (8, 12), deterioration=rule).reliable_deterioration
+
+
+def test_default_reading_is_either():
+    assert outcome((10, 16), (12, 8)).reliable_deterioration is True
+
+
+def test_unknown_deterioration_rule_is_refused():
+    with pytest.raises(ValueError, match="unknown deterioration rule 'any'; use one of: either"):
+        outcome((10, 16), (12, 8), deterioration="any")
+
+
+def test_a_course_counts_treatment_sessions_only():
+    # one assessment and one treatment session: not a finished course
+    history_with_assessment = talking_therapies_outcome(phq9=(16, 6), anxiety=(12, 5), attended=1)
+    assert history_with_assessment.finished_course is False

@@ -1,15 +1,22 @@
 import math
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from strides.progress import (
     DEFAULT_TRAJECTORIES,
+    NO_EXPECTED_CURVE,
+    PUBLISHED_COURSES,
     TRACKING_MIN_SESSION,
+    MeasureRule,
+    PublishedCourse,
     TrajectoryParams,
     band,
     expected_score,
+    summarise_measure,
     track_status,
+    trajectory_from_course,
 )
 from strides.progress.wording import format_score
 
@@ -36,17 +43,53 @@ def test_band_is_zero_at_intake_and_z_sigma_after():
     assert band(12, PARAMS) == band(2, PARAMS)
 
 
-def test_defaults_ship_for_phq9_gad7_and_core10_marked_provisional():
-    assert {"phq9", "gad7", "core10"} <= set(DEFAULT_TRAJECTORIES)
+def test_defaults_come_from_published_figures_marked_verify():
+    assert set(DEFAULT_TRAJECTORIES) == {"phq9", "gad7"}
     for params in DEFAULT_TRAJECTORIES.values():
         assert params.z == 1.645
-        assert "provisional" in params.source
+        assert params.beta0 == 0
+        assert "verify" in params.source
         assert "Recalibrate" in params.source
 
 
-def test_default_phq9_curve_expects_60_percent_of_intake_at_session_8():
-    assert expected_score(20, 8, DEFAULT_TRAJECTORIES["phq9"]) == pytest.approx(12)
-    assert DEFAULT_TRAJECTORIES["phq9"].sigma == pytest.approx(6 / 1.96)
+@pytest.mark.parametrize(
+    ("code", "first", "last", "sd"), [("phq9", 17.4, 8.4, 7.5), ("gad7", 12.6, 6.3, 6.0)]
+)
+def test_default_curve_passes_through_the_published_last_mean(code, first, last, sd):
+    params = DEFAULT_TRAJECTORIES[code]
+    # expected(t) = y0 + beta1·y0·ln t reaches the last mean at the mean 6.9 sessions
+    assert first + params.beta1 * first * math.log(6.9) == pytest.approx(last)
+    assert params.sigma == sd  # the published SD of the last scores
+    course = PUBLISHED_COURSES[code]
+    assert (course.first_mean, course.last_mean, course.last_sd, course.sessions) == (
+        first,
+        last,
+        sd,
+        6.9,
+    )
+
+
+def test_phq9_default_numbers_match_the_arithmetic_in_the_docs():
+    phq9 = DEFAULT_TRAJECTORIES["phq9"]
+    assert phq9.beta1 == pytest.approx(-0.2678, abs=5e-5)
+    assert DEFAULT_TRAJECTORIES["gad7"].beta1 == pytest.approx(-0.2589, abs=5e-5)
+    assert expected_score(20, 7, phq9) == pytest.approx(20 * (1 - 0.26779 * math.log(7)), abs=1e-3)
+
+
+def test_trajectory_from_course_refuses_a_course_it_cannot_fit():
+    with pytest.raises(ValueError, match="more than 1 session"):
+        trajectory_from_course(PublishedCourse(17.4, 8.4, 7.5, 1, "x"))
+
+
+def test_core10_has_no_default_curve_and_its_summary_says_so():
+    assert "core10" not in DEFAULT_TRAJECTORIES
+    rule = MeasureRule("core10", "CORE-10", lower_is_better=True, cutoff=11, threshold=6)
+    summary = summarise_measure(rule, [(1, 20), (3, 14)], None)
+    assert summary.status is None
+    assert (
+        summary.explanation == "No expected curve for this measure, so it has no on-track status."
+    )
+    assert NO_EXPECTED_CURVE == "No expected curve for this measure"
 
 
 def test_on_track_inside_the_band():
@@ -160,3 +203,15 @@ def test_invalid_series_is_refused(series, message):
 def test_invalid_parameters_are_refused(kwargs, message):
     with pytest.raises(ValueError, match=message):
         TrajectoryParams(**({"beta0": 0.0, "beta1": -0.2, "sigma": 3.0} | kwargs))
+
+
+def test_each_definition_file_cites_the_source_of_its_default_curve():
+    definitions = Path(__file__).parents[2] / "strides" / "instruments" / "definitions"
+    for code in ("phq9", "gad7"):
+        text = (definitions / f"{code}.toml").read_text(encoding="utf-8")
+        course = PUBLISHED_COURSES[code]
+        assert "# Expected trajectory" in text
+        assert "COBRA" in text and "Richards" in text and "6.9" in text
+        assert f"last {course.last_mean} (SD {course.last_sd})" in text
+    core10 = (definitions / "core10.toml").read_text(encoding="utf-8")
+    assert "No expected curve for this measure" in core10

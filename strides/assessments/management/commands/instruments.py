@@ -4,7 +4,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from strides.instruments import ENV_VAR, list_instruments, load_file, validate_file
+from strides.instruments import (
+    ENV_VAR,
+    definition_problems,
+    list_instruments,
+    load_file,
+    validate_file,
+)
 
 
 class Command(BaseCommand):
@@ -27,6 +33,8 @@ class Command(BaseCommand):
                     f"{instrument.name}  [{instrument.path}]"
                 )
             self.stdout.write(f"Practice instruments are read from ${ENV_VAR} when it is set.")
+            for problem in definition_problems():
+                self.stdout.write(self.style.WARNING(f"Skipped: {problem}"))
             return
         failed = 0
         for path in options["files"]:

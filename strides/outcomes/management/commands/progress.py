@@ -11,8 +11,9 @@ from strides.outcomes.services import progress_refresh, trajectory_calibrate
 class Command(BaseCommand):
     help = (
         "Progress engine tools. `strides progress calibrate --instrument phq9` refits the "
-        "expected trajectory on this practice's finished episodes; `strides progress refresh` "
-        "recomputes every episode's summary, milestones and alerts."
+        "expected trajectory on this practice's finished episodes and then refreshes every "
+        "episode's summary with it; `strides progress refresh` recomputes every episode's "
+        "summary, milestones and alerts."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -33,7 +34,10 @@ class Command(BaseCommand):
                     f"beta0={result.beta0:.3f}, beta1={result.beta1:.3f}, sigma={result.sigma:.3f}."
                 )
             )
-            return
+        self.refresh_every_episode()
+
+    def refresh_every_episode(self) -> None:
+        """Every stored summary, milestone and alert recomputed with the current parameters."""
         episodes = Episode.objects.select_related("client").order_by("id")
         for episode in tqdm(episodes, total=episodes.count(), desc="Refreshing", unit="episode"):
             progress_refresh(actor=None, episode=episode)
