@@ -126,7 +126,7 @@ class ProgressTrackingTests(PersonaTestCase):
         summary = progress.measures["phq9"]
         for number in ("14", "20", f"{summary['expected']:g}", f"{summary['band']:g}"):
             self.assertIn(number, progress.status_explanation)
-        for word in ("intake of 14", "expected score", "band", "the score is 18"):
+        for word in ("intake of 14", "expected score", "band", "the score is 20"):
             self.assertIn(word, alert.summary)
 
     def test_reliable_deterioration_raises_an_alert(self) -> None:
@@ -230,6 +230,7 @@ class AlertHandlingTests(PersonaTestCase):
             kind="missed_measures",
             key="missed_measures:x",
             occurred_on=date(2026, 9, 1),
+            latest_on=date(2026, 9, 1),
             summary="3 measures missed",
         )
         alert_snooze(actor=self.tess, alert=other, until=date(2099, 1, 1))
