@@ -23,6 +23,7 @@ from strides.clients.selectors import caseload
 from strides.lib.svg import sparkline
 from strides.milestones.models import Milestone
 from strides.outcomes.models import EpisodeProgress
+from strides.outcomes.status import OVERDUE, status_filter, status_now
 
 STATUS_FILTERS = {
     "": _("Any status"),
@@ -30,6 +31,7 @@ STATUS_FILTERS = {
     "on_track": _("On track"),
     "recovered": _("Recovered"),
     "too_early": _("Too early to tell"),
+    OVERDUE: _("Overdue for a measure"),
     "unmeasured": _("No measures yet"),
 }
 SORTS = {
@@ -109,7 +111,14 @@ def caseload_rows(*, actor: User, filters: CaseloadFilters) -> list[CaseloadRow]
     if filters.status == "unmeasured":
         clients = clients.filter(Q(progress_status="") | Q(progress_status__isnull=True))
     elif filters.status:
-        clients = clients.filter(Q(progress_status=filters.status))
+        clients = clients.filter(
+            status_filter(
+                filters.status,
+                today=timezone.localdate(),
+                status_field="progress_status",
+                last_field="progress_last_assessed",
+            )
+        )
     if filters.risk_only:
         clients = clients.filter(Q(progress_risk=True) | Q(risk_endorsed=True))
     order = [
@@ -124,14 +133,21 @@ def caseload_rows(*, actor: User, filters: CaseloadFilters) -> list[CaseloadRow]
         measures: dict[str, Any] = client.progress_measures or {}
         main = measures.get(client.progress_main or "") or next(iter(measures.values()), None)
         last = client.progress_last_assessed
+        shown = status_now(
+            status=client.progress_status or "",
+            explanation=client.progress_explanation or "",
+            last_assessed_on=last,
+            ended=False,
+            today=today,
+        )
         rows.append(
             CaseloadRow(
                 client=client,
                 main_name=main["name"] if main else "",
                 latest=main["latest"] if main else None,
                 band=main.get("severity_band", "") if main else "",
-                status=client.progress_status or "",
-                explanation=client.progress_explanation or "",
+                status=shown.status,
+                explanation=shown.explanation,
                 sparkline_svg=sparkline(main["recent"]) if main and len(main["recent"]) > 1 else "",
                 risk=bool(client.progress_risk or client.risk_endorsed),
                 open_alerts=client.progress_open_alerts or 0,

@@ -3,11 +3,14 @@
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import timezone
+
 from strides.alerts.models import Alert
 from strides.clients.models import Episode
 from strides.instruments import get_instrument
 from strides.milestones.models import Milestone
 from strides.outcomes.models import EpisodeProgress
+from strides.outcomes.status import StatusNow, status_now
 
 
 @dataclass(frozen=True)
@@ -19,6 +22,7 @@ class MeasureLine:
 @dataclass(frozen=True)
 class EpisodeOutcome:
     progress: EpisodeProgress | None
+    status: StatusNow | None  # the progress status as shown today (may be "overdue")
     measures: list[MeasureLine]
     alerts: list[Alert]
     milestones: list[Milestone]
@@ -32,8 +36,20 @@ def episode_outcome(*, episode: Episode) -> EpisodeOutcome:
         MeasureLine(get_instrument(code).name, summary)
         for code, summary in (progress.measures.items() if progress else [])
     ]
+    status = (
+        status_now(
+            status=progress.status,
+            explanation=progress.status_explanation,
+            last_assessed_on=progress.last_assessed_on,
+            ended=episode.end is not None,
+            today=timezone.localdate(),
+        )
+        if progress is not None
+        else None
+    )
     return EpisodeOutcome(
         progress=progress,
+        status=status,
         measures=measures,
         alerts=list(episode.alerts.select_related("acknowledged_by")),
         milestones=list(episode.milestones.all()),
