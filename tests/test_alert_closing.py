@@ -97,6 +97,10 @@ class AlertClosingTests(PersonaTestCase):
         first, second = self.alerts("not_on_track")
         self.assertEqual((first.status, second.status), ("closed", "open"))
         self.assertEqual(second.occurred_on, START + timedelta(weeks=4))
+        self.login(self.tess)
+        response = self.client.get(reverse("client_detail", args=[self.tess_client.pk]))
+        listed = [a.pk for a in response.context["panels"][0].outcome.alerts]
+        self.assertEqual(listed, [second.pk, first.pk])  # the live one first
 
     def test_a_newer_detection_updates_the_open_alert_instead_of_stacking(self) -> None:
         self.weekly([20, 20, 20])

@@ -3,14 +3,18 @@
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Case, Value, When
 from django.utils import timezone
 
-from strides.alerts.models import Alert
+from strides.alerts.models import Alert, AlertStatus
 from strides.clients.models import Episode
 from strides.instruments import get_instrument
 from strides.milestones.models import Milestone
 from strides.outcomes.models import EpisodeProgress
 from strides.outcomes.status import StatusNow, status_now
+
+# Alerts nobody needs to act on any more: listed after the live ones.
+FINISHED = (AlertStatus.CLOSED, AlertStatus.RESOLVED)
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,13 @@ def episode_outcome(*, episode: Episode) -> EpisodeOutcome:
         progress=progress,
         status=status,
         measures=measures,
-        alerts=list(episode.alerts.select_related("acknowledged_by")),
+        alerts=list(
+            episode.alerts.select_related("acknowledged_by").order_by(
+                Case(When(status__in=FINISHED, then=Value(1)), default=Value(0)),
+                "-immediate",
+                "-latest_on",
+                "-id",
+            )
+        ),
         milestones=list(episode.milestones.all()),
     )
