@@ -138,6 +138,11 @@ STRIDES_BREAK_GLASS_MINUTES = env_int("STRIDES_BREAK_GLASS_MINUTES", 60)
 # NHS Talking Therapies outcomes: which published reading of reliable deterioration to
 # use, "either" (default) or "no_improvement_on_other" (docs/progress.md section 3).
 STRIDES_TT_DETERIORATION = env_choice("STRIDES_TT_DETERIORATION", DETERIORATION_RULES, "either")
+# Overdue status (strides.outcomes.status): a client whose last measure is older than this
+# many days shows "overdue" instead of a stale "on track".
+STRIDES_OVERDUE_DAYS = env_int("STRIDES_OVERDUE_DAYS", 35)
+if STRIDES_OVERDUE_DAYS < 1:
+    raise ValueError(f"STRIDES_OVERDUE_DAYS={STRIDES_OVERDUE_DAYS} must be at least 1 day.")
 # Keys for encrypted free text: env (comma-separated, newest first) or a 0600 key file.
 STRIDES_ENCRYPTION_KEYS = env_str("STRIDES_ENCRYPTION_KEYS")
 STRIDES_ENCRYPTION_KEY_FILE = env_str(

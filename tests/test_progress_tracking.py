@@ -230,6 +230,7 @@ class AlertHandlingTests(PersonaTestCase):
             kind="missed_measures",
             key="missed_measures:x",
             occurred_on=date(2026, 9, 1),
+            latest_on=date(2026, 9, 1),
             summary="3 measures missed",
         )
         alert_snooze(actor=self.tess, alert=other, until=date(2099, 1, 1))

@@ -16,6 +16,7 @@ class AlertStatus(models.TextChoices):
     OPEN = "open", _("Open")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed by itself")
 
 
 class AlertAction(models.TextChoices):
@@ -29,8 +30,13 @@ class AlertAction(models.TextChoices):
 class Alert(models.Model):
     """Something to act on, raised once per episode (`key` is unique within it).
 
-    Evidence and summary are what the progress engine said when it raised the alert.
-    Risk alerts are `immediate` and can never be snoozed.
+    An episode has at most one open alert per kind and measure: a newer detection
+    updates the open alert (`evidence`, `summary`, `latest_on`, and its key joins
+    `merged_keys`) instead of stacking a new one. `occurred_on` is when it was first
+    raised. Self-closing kinds close by themselves (`closed_on`, `closed_at`,
+    `close_reason` from the engine, with the numbers) when their condition no longer
+    holds; risk alerts are `immediate`, never close by themselves and can never be
+    snoozed.
     """
 
     episode = models.ForeignKey("clients.Episode", on_delete=models.PROTECT, related_name="alerts")
@@ -39,6 +45,8 @@ class Alert(models.Model):
     instrument = models.CharField(max_length=40, blank=True)
     source_id = models.BigIntegerField(null=True, blank=True)
     occurred_on = models.DateField()
+    latest_on = models.DateField()
+    merged_keys = models.JSONField(default=list, blank=True)
     evidence = models.JSONField(default=dict)
     summary = models.TextField()
     immediate = models.BooleanField(default=False)
@@ -58,10 +66,20 @@ class Alert(models.Model):
     action_note = models.TextField(blank=True)
     snoozed_until = models.DateField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    close_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-immediate", "-occurred_on", "-id"]
-        constraints = [models.UniqueConstraint(fields=["episode", "key"], name="alert_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["episode", "key"], name="alert_once"),
+            models.UniqueConstraint(
+                fields=["episode", "kind", "instrument"],
+                condition=models.Q(status="open"),
+                name="alert_one_open_per_measure",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} alert for episode {self.episode_id}"

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from strides.alerts.models import Alert
+from strides.alerts.models import Alert, AlertStatus
 from strides.assessments.models import Assessment
 from strides.clients.models import Appointment, Client
 from strides.goals.models import GoalRating
@@ -22,7 +22,7 @@ TIMELINE_LIMIT = 300
 @dataclass(frozen=True)
 class TimelineEntry:
     day: date
-    kind: str  # appointment, assessment, goal_rating, milestone, alert, note
+    kind: str  # appointment, assessment, goal_rating, milestone, alert, alert_closed, note
     title: str
     link: str = ""
 
@@ -79,5 +79,14 @@ def client_timeline(*, client: Client) -> list[TimelineEntry]:
         entries.append(TimelineEntry(milestone.occurred_on, "milestone", milestone.summary))
     for alert in Alert.objects.filter(episode__client=client):
         entries.append(TimelineEntry(alert.occurred_on, "alert", alert.summary))
+        if alert.status == AlertStatus.CLOSED and alert.closed_on is not None:
+            entries.append(
+                TimelineEntry(
+                    alert.closed_on,
+                    "alert_closed",
+                    _("%(kind)s alert closed by itself: %(reason)s")
+                    % {"kind": alert.get_kind_display(), "reason": alert.close_reason},
+                )
+            )
     entries.sort(key=lambda entry: entry.day, reverse=True)
     return entries[:TIMELINE_LIMIT]

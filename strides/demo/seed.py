@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from strides.accounts.models import Role, User
-from strides.alerts.models import Alert
+from strides.alerts.models import Alert, AlertStatus
 from strides.audit.services import audit_record
 from strides.clients.models import (
     Appointment,
@@ -28,6 +28,7 @@ from strides.clients.models import (
 from strides.demo.assessments import seed_assessments
 from strides.demo.goals import seed_goals
 from strides.milestones.models import Milestone
+from strides.outcomes.models import EpisodeProgress
 from strides.outcomes.services import progress_refresh
 
 FIRST_NAMES = [
@@ -235,6 +236,14 @@ def _progress(clinic: DemoClinic) -> None:
         progress_refresh(actor=None, episode=episode)
     clinic.counts["milestones"] = Milestone.objects.count()
     clinic.counts["alerts"] = Alert.objects.count()
+    clinic.counts["open alerts"] = Alert.objects.filter(status=AlertStatus.OPEN).count()
+    active = EpisodeProgress.objects.filter(episode__in=clinic.episodes, episode__end__isnull=True)
+    clients = active.values("episode__client").distinct().count()
+    flagged = active.filter(status="not_on_track").values("episode__client").distinct().count()
+    # Printed by the summary line as "N % of active clients not on track".
+    clinic.counts["% of active clients not on track"] = (
+        round(100 * flagged / clients) if clients else 0
+    )
 
 
 SeedStep = Callable[[DemoClinic], None]

@@ -4,11 +4,12 @@ Every list here is a fixed number of queries however large the caseload (the cas
 test asserts it). Filters and sort orders come from fixed lists, never from raw input.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Value, When, Window
 from django.db.models.fields.json import JSONField
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +23,7 @@ from strides.clients.selectors import caseload
 from strides.lib.svg import sparkline
 from strides.milestones.models import Milestone
 from strides.outcomes.models import EpisodeProgress
+from strides.outcomes.status import OVERDUE, status_filter, status_now
 
 STATUS_FILTERS = {
     "": _("Any status"),
@@ -29,6 +31,7 @@ STATUS_FILTERS = {
     "on_track": _("On track"),
     "recovered": _("Recovered"),
     "too_early": _("Too early to tell"),
+    OVERDUE: _("Overdue for a measure"),
     "unmeasured": _("No measures yet"),
 }
 SORTS = {
@@ -108,7 +111,14 @@ def caseload_rows(*, actor: User, filters: CaseloadFilters) -> list[CaseloadRow]
     if filters.status == "unmeasured":
         clients = clients.filter(Q(progress_status="") | Q(progress_status__isnull=True))
     elif filters.status:
-        clients = clients.filter(Q(progress_status=filters.status))
+        clients = clients.filter(
+            status_filter(
+                filters.status,
+                today=timezone.localdate(),
+                status_field="progress_status",
+                last_field="progress_last_assessed",
+            )
+        )
     if filters.risk_only:
         clients = clients.filter(Q(progress_risk=True) | Q(risk_endorsed=True))
     order = [
@@ -123,14 +133,21 @@ def caseload_rows(*, actor: User, filters: CaseloadFilters) -> list[CaseloadRow]
         measures: dict[str, Any] = client.progress_measures or {}
         main = measures.get(client.progress_main or "") or next(iter(measures.values()), None)
         last = client.progress_last_assessed
+        shown = status_now(
+            status=client.progress_status or "",
+            explanation=client.progress_explanation or "",
+            last_assessed_on=last,
+            ended=False,
+            today=today,
+        )
         rows.append(
             CaseloadRow(
                 client=client,
                 main_name=main["name"] if main else "",
                 latest=main["latest"] if main else None,
                 band=main.get("severity_band", "") if main else "",
-                status=client.progress_status or "",
-                explanation=client.progress_explanation or "",
+                status=shown.status,
+                explanation=shown.explanation,
                 sparkline_svg=sparkline(main["recent"]) if main and len(main["recent"]) > 1 else "",
                 risk=bool(client.progress_risk or client.risk_endorsed),
                 open_alerts=client.progress_open_alerts or 0,
@@ -142,9 +159,15 @@ def caseload_rows(*, actor: User, filters: CaseloadFilters) -> list[CaseloadRow]
 
 
 def needs_attention(*, actor: User, today: date | None = None) -> QuerySet[Alert]:
-    """Open alerts across the visible caseload, risk first; snoozed ones until their day."""
+    """Open alerts across the visible caseload, snoozed ones hidden until their day,
+    ordered so that each client's alerts come together: clients with an open risk alert
+    first, then clients by their most recent alert; within a client, risk first, then
+    newest. One query however many alerts (the client figures are window functions), so
+    it can be counted, sliced and paginated; `group_by_client` turns a page into groups.
+    """
     day = today or timezone.localdate()
     audit_record(actor=actor, action="attention.view")
+    client = [F("episode__client_id")]
     return (
         Alert.objects.filter(
             episode__client__in=visible_clients(actor),
@@ -152,8 +175,46 @@ def needs_attention(*, actor: User, today: date | None = None) -> QuerySet[Alert
         )
         .filter(Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=day))
         .select_related("episode__client")
-        .order_by("-immediate", "-occurred_on", "-id")
+        .annotate(
+            client_risk=Window(
+                Max(Case(When(immediate=True, then=Value(1)), default=Value(0))),
+                partition_by=client,
+            ),
+            client_latest=Window(Max("latest_on"), partition_by=client),
+        )
+        .order_by(
+            "-client_risk",
+            "-client_latest",
+            "episode__client_id",
+            "-immediate",
+            "-latest_on",
+            "-id",
+        )
     )
+
+
+@dataclass(frozen=True)
+class AttentionGroup:
+    """One client's open alerts, as Needs attention shows them."""
+
+    client: Client
+    alerts: list[Alert]
+
+    @property
+    def has_risk(self) -> bool:
+        return any(alert.immediate for alert in self.alerts)
+
+
+def group_by_client(alerts: Iterable[Alert]) -> list[AttentionGroup]:
+    """Consecutive alerts of one client (as `needs_attention` orders them) in one group."""
+    groups: list[AttentionGroup] = []
+    for alert in alerts:
+        client = alert.episode.client
+        if groups and groups[-1].client.pk == client.pk:
+            groups[-1].alerts.append(alert)
+        else:
+            groups.append(AttentionGroup(client=client, alerts=[alert]))
+    return groups
 
 
 WINS_DAYS = 7

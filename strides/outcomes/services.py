@@ -95,18 +95,21 @@ def _talking_therapies(
 
 
 def _main_instrument(measures: dict[str, dict[str, Any]]) -> str:
-    """The measure whose status the episode shows: the first of MAIN_INSTRUMENT_ORDER with
-    a status, else any with one, else the first measure (whose explanation then says it
-    has no expected curve)."""
-    for code in MAIN_INSTRUMENT_ORDER:
-        if code in measures and measures[code]["status"]:
-            return code
-    return next((code for code, m in measures.items() if m["status"]), next(iter(measures), ""))
+    """The measure the episode shows: the first one not on track, so the status agrees
+    with the open not-on-track alert; otherwise the first of MAIN_INSTRUMENT_ORDER (then
+    any) that has a status; else the first measure (whose explanation then says it has no
+    expected curve)."""
+    ordered = [code for code in MAIN_INSTRUMENT_ORDER if code in measures]
+    ordered += [code for code in measures if code not in ordered]
+    with_status = [code for code in ordered if measures[code]["status"]]
+    off_track = [code for code in with_status if measures[code]["status"] == "not_on_track"]
+    return (off_track or with_status or ordered or [""])[0]
 
 
 @transaction.atomic
 def progress_refresh(*, actor: User | None, episode: Episode) -> EpisodeProgress:
-    """Recompute the summary and store any new milestones and alerts for the episode."""
+    """Recompute the summary, store any new milestones, and open, update or close the
+    episode's alerts to match what holds now."""
     loaded = load_history(episode)
     history = loaded.history
     rules = measure_rules()
@@ -114,7 +117,7 @@ def progress_refresh(*, actor: User | None, episode: Episode) -> EpisodeProgress
     alerts_sync(
         actor=actor,
         episode=episode,
-        detected=detect_alerts(history, rules, trajectory_params=trajectory_params()),
+        reading=detect_alerts(history, rules, trajectory_params=trajectory_params()),
     )
     measures = _measures(history, rules, loaded.assessments)
     main = _main_instrument(measures)

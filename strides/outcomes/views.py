@@ -11,7 +11,11 @@ from strides.web.requests import AuthedRequest, staff_required
 def attention(request: AuthedRequest) -> HttpResponse:
     alerts = dashboard.needs_attention(actor=request.user)
     page = Paginator(alerts, 50).get_page(request.GET.get("page"))
-    context = {"page": page, "can_change": request.user.role == Role.THERAPIST}
+    context = {
+        "page": page,
+        "groups": dashboard.group_by_client(page),
+        "can_change": request.user.role == Role.THERAPIST,
+    }
     return render(request, "outcomes/attention.html", context)
 
 

@@ -15,6 +15,10 @@ from strides.progress import (
 from .builders import ALLIANCE, RULES, history, obs, series, week
 
 
+def raised(*args, **kwargs):
+    return detect_alerts(*args, **kwargs).raised
+
+
 def of_kind(alerts, kind):
     return [a for a in alerts if a.kind == kind]
 
@@ -25,7 +29,7 @@ def by_key(alerts):
 
 def test_risk_flag_raises_an_immediate_alert_per_assessment():
     observations = [obs(41, "phq9", 1, 18, RISK_FLAG), obs(42, "phq9", 2, 16)]
-    alerts = of_kind(detect_alerts(history(observations), RULES), "risk")
+    alerts = of_kind(raised(history(observations), RULES), "risk")
     assert len(alerts) == 1
     risk = alerts[0]
     assert risk.key == "risk:41"
@@ -39,7 +43,7 @@ def test_risk_flag_raises_an_immediate_alert_per_assessment():
 
 
 def test_risk_flag_on_an_incomplete_assessment_without_a_rule_still_alerts():
-    alerts = detect_alerts(history([obs(5, "core10", 1, None, RISK_FLAG)]), {})
+    alerts = raised(history([obs(5, "core10", 1, None, RISK_FLAG)]), {})
     assert [a.key for a in alerts] == ["risk:5"]
 
 
@@ -50,7 +54,7 @@ def test_risk_flag_on_an_incomplete_assessment_without_a_rule_still_alerts():
 )
 def test_risk_alert_exactly_when_the_risk_flag_is_present(flag_sets):
     observations = [obs(i + 1, "phq9", i + 1, 12, *flags) for i, flags in enumerate(flag_sets)]
-    alerts = detect_alerts(history(observations), RULES)
+    alerts = raised(history(observations), RULES)
     flagged = {o.assessment_id for o in observations if RISK_FLAG in o.flags}
     assert {a.source_id for a in of_kind(alerts, "risk")} == flagged
     assert len(of_kind(alerts, "risk")) == len(flagged)
@@ -59,16 +63,14 @@ def test_risk_alert_exactly_when_the_risk_flag_is_present(flag_sets):
 
 
 def test_unanswered_risk_item_prompts_without_being_immediate():
-    alert = detect_alerts(history([obs(8, "phq9", 1, 12, RISK_UNANSWERED_FLAG)]), RULES)[0]
+    alert = raised(history([obs(8, "phq9", 1, 12, RISK_UNANSWERED_FLAG)]), RULES)[0]
     assert alert.key == "risk_unanswered:8"
     assert not alert.immediate
     assert "not answered" in alert.summary
 
 
 def test_reliable_deterioration_from_intake_at_any_session():
-    alerts = of_kind(
-        detect_alerts(history(series("phq9", 8, 10, 14)), RULES), "reliable_deterioration"
-    )
+    alerts = of_kind(raised(history(series("phq9", 8, 10, 14)), RULES), "reliable_deterioration")
     assert [a.key for a in alerts] == ["reliable_deterioration:phq9:3"]
     assert alerts[0].evidence["intake"] == 8
     assert alerts[0].evidence["score"] == 14
@@ -79,22 +81,22 @@ def test_reliable_deterioration_from_intake_at_any_session():
 
 
 def test_reliable_deterioration_is_raised_once_per_run():
-    alerts = detect_alerts(history(series("phq9", 8, 14, 15, 9, 16)), RULES)
+    alerts = raised(history(series("phq9", 8, 14, 15, 9, 16)), RULES)
     keys = [a.key for a in of_kind(alerts, "reliable_deterioration")]
     assert keys == ["reliable_deterioration:phq9:2", "reliable_deterioration:phq9:5"]
 
 
 def test_higher_is_better_deterioration_is_a_fall():
-    alerts = detect_alerts(history(series("wellbeing", 20, 14)), RULES)
+    alerts = raised(history(series("wellbeing", 20, 14)), RULES)
     assert [a.key for a in of_kind(alerts, "reliable_deterioration")] == [
         "reliable_deterioration:wellbeing:2"
     ]
-    assert detect_alerts(history(series("wellbeing", 14, 20)), RULES) == []
+    assert raised(history(series("wellbeing", 14, 20)), RULES) == []
 
 
 def test_not_on_track_uses_the_track_status_explanation():
     observations = series("phq9", 18, 22, 27)
-    alerts = of_kind(detect_alerts(history(observations), RULES), "not_on_track")
+    alerts = of_kind(raised(history(observations), RULES), "not_on_track")
     assert len(alerts) == 1
     alert = alerts[0]
     expected = track_status(
@@ -111,7 +113,7 @@ def test_not_on_track_uses_the_track_status_explanation():
 
 
 def test_not_on_track_is_raised_again_only_after_getting_back_on_track():
-    alerts = detect_alerts(history(series("phq9", 18, 22, 27, 27, 10, 27)), RULES)
+    alerts = raised(history(series("phq9", 18, 22, 27, 27, 10, 27)), RULES)
     keys = [a.key for a in of_kind(alerts, "not_on_track")]
     assert keys == ["not_on_track:phq9:3", "not_on_track:phq9:6"]
 
@@ -120,24 +122,20 @@ def test_not_on_track_uses_the_given_parameters():
     wide = {"phq9": TrajectoryParams(beta0=0, beta1=-0.2, sigma=20)}
     observations = series("phq9", 18, 18, 18, 18)
     assert (
-        of_kind(detect_alerts(history(observations), RULES, trajectory_params=wide), "not_on_track")
-        == []
+        of_kind(raised(history(observations), RULES, trajectory_params=wide), "not_on_track") == []
     )
-    assert (
-        of_kind(detect_alerts(history(observations), RULES, trajectory_params={}), "not_on_track")
-        == []
-    )
+    assert of_kind(raised(history(observations), RULES, trajectory_params={}), "not_on_track") == []
 
 
 def test_alliance_below_cutoff():
-    alerts = of_kind(detect_alerts(history(series("srs", 34)), RULES), "alliance")
+    alerts = of_kind(raised(history(series("srs", 34)), RULES), "alliance")
     assert [a.key for a in alerts] == ["alliance:srs:1"]
     assert alerts[0].summary == "Alliance 34: below the cut-off of 36."
     assert alerts[0].evidence == {"instrument": "srs", "score": 34, "cutoff": 36}
 
 
 def test_alliance_drop_from_previous_session():
-    alerts = of_kind(detect_alerts(history(series("srs", 39, 38.5, 38.5, 34)), RULES), "alliance")
+    alerts = of_kind(raised(history(series("srs", 39, 38.5, 38.5, 34)), RULES), "alliance")
     assert [a.key for a in alerts] == ["alliance:srs:2", "alliance:srs:4"]
     assert alerts[0].summary == "Alliance 38.5: down from 39 at the previous session."
     assert alerts[1].summary == (
@@ -147,38 +145,35 @@ def test_alliance_drop_from_previous_session():
 
 def test_alliance_drop_uses_the_rules_threshold_when_it_has_one():
     rules = RULES | {"srs": ALLIANCE.__class__("srs", "Alliance", False, 36, threshold=1)}
-    alerts = of_kind(detect_alerts(history(series("srs", 39, 38.5, 37.5)), rules), "alliance")
+    alerts = of_kind(raised(history(series("srs", 39, 38.5, 37.5)), rules), "alliance")
     assert [a.key for a in alerts] == ["alliance:srs:3"]
 
 
 def test_alliance_set_is_configurable():
-    alerts = detect_alerts(history(series("srs", 34)), RULES, alliance_instruments=frozenset())
+    alerts = raised(history(series("srs", 34)), RULES, alliance_instruments=frozenset())
     assert of_kind(alerts, "alliance") == []
 
 
 def test_missed_measures_in_a_row():
     assert MISSED_MEASURES_THRESHOLD == 3
     episode = history(series("phq9", 12, 11), missed=3)
-    alert = of_kind(detect_alerts(episode, RULES), "missed_measures")[0]
+    alert = of_kind(raised(episode, RULES), "missed_measures")[0]
     assert alert.key == "missed_measures:after:2"
     assert alert.summary == "3 measures missed in a row since 2024-01-15."
     assert alert.evidence["missed_in_row"] == 3
-    assert (
-        of_kind(detect_alerts(history(series("phq9", 12), missed=2), RULES), "missed_measures")
-        == []
-    )
+    assert of_kind(raised(history(series("phq9", 12), missed=2), RULES), "missed_measures") == []
 
 
 def test_missed_measures_threshold_is_configurable():
     episode = history(series("phq9", 12), missed=2)
-    assert of_kind(detect_alerts(episode, RULES, missed_threshold=2), "missed_measures")
+    assert of_kind(raised(episode, RULES, missed_threshold=2), "missed_measures")
     with pytest.raises(ValueError, match="missed_threshold must be at least 1"):
         detect_alerts(episode, RULES, missed_threshold=0)
 
 
 def test_missed_measures_before_any_assessment_uses_the_attended_dates():
     episode = history(missed=3, attended=3, attended_dates=[week(1), week(2), week(3)])
-    alert = detect_alerts(episode, RULES)[0]
+    alert = raised(episode, RULES)[0]
     assert alert.key == "missed_measures:after:start"
     assert alert.when == week(3)
     assert alert.summary == "3 measures missed in a row since the start of the episode."
@@ -191,8 +186,8 @@ def test_keys_are_stable_when_run_twice_and_unique():
         + [obs(30, "gad7", 2, 12, RISK_FLAG, RISK_UNANSWERED_FLAG)]
     )
     episode = history(observations, missed=4)
-    first_run = detect_alerts(episode, RULES)
-    assert first_run == detect_alerts(episode, RULES)
+    first_run = raised(episode, RULES)
+    assert first_run == raised(episode, RULES)
     keys = [a.key for a in first_run]
     assert len(keys) == len(set(keys))
     assert {a.kind for a in first_run} == {
@@ -206,10 +201,10 @@ def test_keys_are_stable_when_run_twice_and_unique():
 
 
 def test_new_scores_do_not_change_alerts_already_raised():
-    before = detect_alerts(history(series("phq9", 8, 15)), RULES)
-    after = detect_alerts(history(series("phq9", 8, 15, 16, 9, 17)), RULES)
+    before = raised(history(series("phq9", 8, 15)), RULES)
+    after = raised(history(series("phq9", 8, 15, 16, 9, 17)), RULES)
     assert all(alert in after for alert in before)
 
 
 def test_a_client_doing_well_raises_no_alerts():
-    assert detect_alerts(history(series("phq9", 18, 15, 12, 9)), RULES) == []
+    assert raised(history(series("phq9", 18, 15, 12, 9)), RULES) == []

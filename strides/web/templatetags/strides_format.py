@@ -47,6 +47,7 @@ STATUS_LABELS = {
     "not_on_track": _("Not on track"),
     "too_early": _("Too early to tell"),
     "recovered": _("Recovered"),
+    "overdue": _("Overdue"),
 }
 
 
