@@ -45,12 +45,13 @@ def _plain_hash(event):  # type: ignore[no-untyped-def]
 def _rechain(apps, sign, check=None):  # type: ignore[no-untyped-def]
     event_model = apps.get_model("audit", "AuditEvent")
     head_model = apps.get_model("audit", "AuditChainHead")
-    prev = GENESIS_HASH
+    prev = stored_prev = GENESIS_HASH
     count = 0
     batch = []
     for event in event_model.objects.order_by("id").iterator(chunk_size=BATCH):
         if check is not None:
-            check(event, prev)
+            check(event, stored_prev)
+        stored_prev = event.hash
         event.prev_hash = prev
         sign(event)
         prev = event.hash
