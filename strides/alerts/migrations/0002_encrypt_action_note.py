@@ -15,6 +15,8 @@ class Migration(migrations.Migration):
             field=models.TextField(blank=True, default=""),
             preserve_default=False,
         ),
-        encrypt_existing_text("alerts", "Alert", plain="action_note", encrypted="action_note_encrypted"),
+        encrypt_existing_text(
+            "alerts", "Alert", plain="action_note", encrypted="action_note_encrypted"
+        ),
         migrations.RemoveField(model_name="alert", name="action_note"),
     ]

@@ -15,6 +15,11 @@ class Migration(migrations.Migration):
             field=models.TextField(blank=True, default=""),
             preserve_default=False,
         ),
-        encrypt_existing_text("assessments", "Assessment", plain="amendment_reason", encrypted="amendment_reason_encrypted"),
+        encrypt_existing_text(
+            "assessments",
+            "Assessment",
+            plain="amendment_reason",
+            encrypted="amendment_reason_encrypted",
+        ),
         migrations.RemoveField(model_name="assessment", name="amendment_reason"),
     ]

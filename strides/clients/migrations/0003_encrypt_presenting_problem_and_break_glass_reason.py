@@ -16,7 +16,12 @@ class Migration(migrations.Migration):
             field=models.TextField(blank=True, default=""),
             preserve_default=False,
         ),
-        encrypt_existing_text("clients", "Episode", plain="presenting_problem", encrypted="presenting_problem_encrypted"),
+        encrypt_existing_text(
+            "clients",
+            "Episode",
+            plain="presenting_problem",
+            encrypted="presenting_problem_encrypted",
+        ),
         migrations.RemoveField(model_name="episode", name="presenting_problem"),
         migrations.AddField(
             model_name="breakglassgrant",
@@ -24,6 +29,12 @@ class Migration(migrations.Migration):
             field=models.TextField(default=""),
             preserve_default=False,
         ),
-        encrypt_existing_text("clients", "BreakGlassGrant", plain="reason", encrypted="reason_encrypted"),
+        encrypt_existing_text(
+            "clients", "BreakGlassGrant", plain="reason", encrypted="reason_encrypted"
+        ),
+        # Blank first, so that going back can re-add the column to existing rows.
+        migrations.AlterField(
+            model_name="breakglassgrant", name="reason", field=models.TextField(blank=True)
+        ),
         migrations.RemoveField(model_name="breakglassgrant", name="reason"),
     ]

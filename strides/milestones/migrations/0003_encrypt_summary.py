@@ -15,6 +15,15 @@ class Migration(migrations.Migration):
             field=models.TextField(default=""),
             preserve_default=False,
         ),
-        encrypt_existing_text("milestones", "Milestone", plain="summary", encrypted="summary_encrypted"),
+        encrypt_existing_text(
+            "milestones",
+            "Milestone",
+            plain="summary",
+            encrypted="summary_encrypted",
+        ),
+        # Blank first, so that going back can re-add the column to existing rows.
+        migrations.AlterField(
+            model_name="milestone", name="summary", field=models.TextField(blank=True)
+        ),
         migrations.RemoveField(model_name="milestone", name="summary"),
     ]
