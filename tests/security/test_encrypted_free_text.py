@@ -22,7 +22,7 @@ from tests.security.free_text import KINDS, marker, write_every_free_text
 def raw_database_text() -> str:
     """Every text column of every table, read with raw SQL (no model, no decryption)."""
     quote = connection.ops.quote_name
-    parts = []
+    parts: list[str] = []
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names(cursor):
             columns = [
