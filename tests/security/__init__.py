@@ -1,1 +1,0 @@
-"""Security findings of issue 9, each with a test that failed before its fix."""
