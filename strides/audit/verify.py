@@ -89,13 +89,13 @@ def verify_chain(*, batch_size: int = 2000) -> ChainReport:
             f"event {last_id}"
         )
         if previous_id is None or last_id > previous_id:
-            first_missing = (previous_id or 0) + 1
-            ends = f"at event {previous_id}" if previous_id else "empty"
+            removed = f"the events after event {previous_id}" if previous_id else "every event"
             return ChainReport(
                 checked,
-                f"{recorded}, but the chain ends {ends}: events from event {first_missing} "
-                "on were removed.",
-                first_missing,
+                f"{recorded}, but the chain ends "
+                f"{f'at event {previous_id}' if previous_id else 'empty'}: {removed}, up to "
+                f"event {last_id} at least, were removed.",
+                last_id,
             )
         return ChainReport(checked, f"{recorded}, but event {last_id} is missing.", last_id)
     if problem := _head_problem(keys, checked, expected_prev, previous_id):
