@@ -148,6 +148,16 @@ STRIDES_ENCRYPTION_KEYS = env_str("STRIDES_ENCRYPTION_KEYS")
 STRIDES_ENCRYPTION_KEY_FILE = env_str(
     "STRIDES_ENCRYPTION_KEY_FILE", str(VAR_DIR / "encryption.keys")
 )
+# Audit chain (issue 9): HMAC keys (env, or a 0600 key file beside the encryption keys) and
+# the checkpoint file, both outside the database.
+STRIDES_AUDIT_KEYS = env_str("STRIDES_AUDIT_KEYS")
+STRIDES_AUDIT_KEY_FILE = env_str(
+    "STRIDES_AUDIT_KEY_FILE", str(Path(STRIDES_ENCRYPTION_KEY_FILE).with_name("audit.keys"))
+)
+STRIDES_AUDIT_CHECKPOINT_FILE = env_str(
+    "STRIDES_AUDIT_CHECKPOINT_FILE",
+    str(Path(STRIDES_AUDIT_KEY_FILE).with_name("audit.checkpoints")),
+)
 
 SESSION_COOKIE_AGE = env_int("STRIDES_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True

@@ -152,7 +152,8 @@ class AmendAssessmentTests(PersonaTestCase):
         self.assertFalse(original.is_current)
         self.assertEqual((original.total, amended.total), (14, 11))
         event = AuditEvent.objects.get(action="assessment.amend")
-        self.assertIn("wrong row", event.detail)
+        self.assertEqual(event.detail, f'{{"replaces": {original.pk}}}')
+        self.assertEqual(amended.amendment_reason, "Item 2 was entered in the wrong row")
         page = self.client.get(reverse("assessment_detail", args=[original.pk]))
         self.assertContains(page, "See the correction")
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from strides.assessments.services import assessment_record
 from strides.clients.models import Client, Episode
+from strides.crypto import encrypt_text
 from strides.goals.services import goal_create, goal_rate
 from strides.notes.services import note_save
 from tests.base import PersonaTestCase
@@ -19,7 +20,10 @@ class EscapingTests(PersonaTestCase):
     def test_client_name_and_episode_fields_render_as_text_everywhere(self) -> None:
         client = Client.objects.create(display_name=PAYLOAD, email="a@example.invalid")
         episode = Episode.objects.create(
-            client=client, therapist=self.tess, start="2026-10-01", presenting_problem=PAYLOAD
+            client=client,
+            therapist=self.tess,
+            start="2026-10-01",
+            presenting_problem_encrypted=encrypt_text(PAYLOAD),
         )
         self.login(self.tess)
         urls = [

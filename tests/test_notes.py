@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from strides.audit.models import AuditEvent
 from strides.clients.models import Appointment, BreakGlassGrant, Episode
-from strides.crypto import reload_key_ring
+from strides.crypto import encrypt_text, reload_key_ring
 from strides.lib.encryption import create_key_file, key_fingerprint, load_keys
 from strides.notes import rotation
 from strides.notes.models import Note, NoteRevision
@@ -272,7 +272,7 @@ class AccessTests(NoteTestCase):
         BreakGlassGrant.objects.create(
             admin=self.admin,
             client=self.tess_client,
-            reason="Clinical emergency review",
+            reason_encrypted=encrypt_text("Clinical emergency review"),
             granted_at=now,
             expires_at=now + timedelta(hours=1),
         )

@@ -16,6 +16,7 @@ from strides.assessments.models import Assessment
 from strides.assessments.services import assessment_amend, assessment_record
 from strides.clients.models import Appointment
 from strides.clients.services import appointment_create, episode_end
+from strides.crypto import encrypt_text
 from strides.milestones.models import Milestone
 from strides.outcomes.models import EpisodeProgress
 from tests.base import PersonaTestCase, phq9_answers
@@ -291,7 +292,7 @@ class MilestoneControlTests(PersonaTestCase):
             kind="manual",
             key="m1",
             occurred_on=date(2026, 9, 1),
-            summary="Back at work",
+            summary_encrypted=encrypt_text("Back at work"),
         )
         self.login(self.otto)
         self.assertEqual(

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from strides.crypto import decrypt_text
+
 
 class AlertKind(models.TextChoices):
     RISK = "risk", _("Risk item endorsed")
@@ -37,6 +39,8 @@ class Alert(models.Model):
     `close_reason` from the engine, with the numbers) when their condition no longer
     holds; risk alerts are `immediate`, never close by themselves and can never be
     snoozed.
+    The note on what was done is free text, stored only encrypted: read it through
+    `action_note`.
     """
 
     episode = models.ForeignKey("clients.Episode", on_delete=models.PROTECT, related_name="alerts")
@@ -63,7 +67,7 @@ class Alert(models.Model):
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     action = models.CharField(max_length=24, choices=AlertAction.choices, blank=True)
-    action_note = models.TextField(blank=True)
+    action_note_encrypted = models.TextField(blank=True)
     snoozed_until = models.DateField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
@@ -83,3 +87,7 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} alert for episode {self.episode_id}"
+
+    @property
+    def action_note(self) -> str:
+        return decrypt_text(self.action_note_encrypted) if self.action_note_encrypted else ""

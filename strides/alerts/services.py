@@ -13,6 +13,7 @@ from strides.accounts.permissions import require_write
 from strides.alerts.models import Alert, AlertAction, AlertStatus
 from strides.audit.services import audit_record
 from strides.clients.models import Episode
+from strides.crypto import encrypt_text
 from strides.outcomes.models import EpisodeProgress
 from strides.progress import Alert as DetectedAlert
 from strides.progress.alerts import SELF_CLOSING_KINDS, AlertReading
@@ -34,7 +35,6 @@ def _audit(actor: User | None, action: str, episode: Episode, alert: Alert) -> N
         action=action,
         client=episode.client,
         obj=alert,
-        detail={"kind": alert.kind, "key": alert.key},
     )
 
 
@@ -177,16 +177,10 @@ def alert_acknowledge(*, actor: User, alert: Alert, action: str, note: str = "")
     alert.acknowledged_by = actor
     alert.acknowledged_at = timezone.now()
     alert.action = action
-    alert.action_note = note.strip()
+    alert.action_note_encrypted = encrypt_text(note.strip()) if note.strip() else ""
     alert.snoozed_until = None
     alert.save()
-    audit_record(
-        actor=actor,
-        action="alert.acknowledge",
-        client=alert.episode.client,
-        obj=alert,
-        detail={"action": action},
-    )
+    audit_record(actor=actor, action="alert.acknowledge", client=alert.episode.client, obj=alert)
     refresh_open_counts(alert.episode)
     return alert
 

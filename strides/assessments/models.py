@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from strides.crypto import decrypt_text
+
 
 class Mode(models.TextChoices):
     IN_SESSION = "in_session", _("In session")
@@ -14,7 +16,9 @@ class Assessment(models.Model):
 
     The score fields are exactly what `strides.instruments.score()` returned for the
     answers, stored so no page re-scores history. A correction never edits a row: it
-    adds a new row that `replaces` the old one, and the old one stops being current.
+    adds a new row that `replaces` the old one, and the old one stops being current. The
+    correction's reason is free text, stored only encrypted: read it through
+    `amendment_reason`.
     """
 
     episode = models.ForeignKey(
@@ -55,7 +59,7 @@ class Assessment(models.Model):
         related_name="+",
         help_text="the original entry of a chain of corrections (None for an original)",
     )
-    amendment_reason = models.TextField(blank=True)
+    amendment_reason_encrypted = models.TextField(blank=True)
     submission_key = models.UUIDField(unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -67,3 +71,8 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.instrument_code} {self.taken_on} total={self.total}"
+
+    @property
+    def amendment_reason(self) -> str:
+        token = self.amendment_reason_encrypted
+        return decrypt_text(token) if token else ""

@@ -14,6 +14,7 @@ from strides.accounts.permissions import require_write
 from strides.assessments.models import Assessment, Mode
 from strides.audit.services import audit_record
 from strides.clients.models import Appointment, Episode
+from strides.crypto import encrypt_text
 from strides.instruments import InvalidAnswers, get_instrument, score
 from strides.outcomes.services import progress_refresh
 
@@ -91,7 +92,7 @@ def assessment_record(
                 action="assessment.record",
                 client=episode.client,
                 obj=assessment,
-                detail={"instrument": assessment.instrument_code, "risk": assessment.has_risk},
+                detail={"instrument": assessment.instrument_code},
             )
             progress_refresh(actor=actor, episode=episode)
     except IntegrityError:
@@ -136,7 +137,7 @@ def assessment_amend(
             submission_key=submission_key,
             replaces=locked,
             first_version_id=locked.first_version_id or locked.pk,
-            amendment_reason=reason.strip(),
+            amendment_reason_encrypted=encrypt_text(reason.strip()),
             **fields,
         )
         audit_record(
@@ -144,7 +145,7 @@ def assessment_amend(
             action="assessment.amend",
             client=client,
             obj=amended,
-            detail={"replaces": locked.pk, "reason": reason.strip()},
+            detail={"replaces": locked.pk},
         )
         progress_refresh(actor=actor, episode=locked.episode)
     return amended

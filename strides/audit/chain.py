@@ -1,14 +1,28 @@
-"""Hash-chain arithmetic for audit events: what a row's hash covers."""
+"""HMAC-chain arithmetic for audit events: what a row's hash covers, and with which key.
+
+Each event's `hash` is an HMAC-SHA256, under the audit key named by `key_id`, of the
+previous event's hash and every field of the event. Without the key nobody can compute a
+valid hash, so a database writer who deletes, edits or re-attributes events and then
+recomputes the hashes still breaks the chain. The head row is signed the same way.
+"""
 
 import hashlib
+import hmac
 import json
 from datetime import UTC, datetime
 
 GENESIS_HASH = "0" * 64
 
 
-def event_hash(
+def _mac(key: bytes, parts: list[object]) -> str:
+    canonical = json.dumps(parts, separators=(",", ":"), ensure_ascii=False)
+    return hmac.new(key, canonical.encode(), hashlib.sha256).hexdigest()
+
+
+def event_mac(
+    key: bytes,
     *,
+    key_id: str,
     prev_hash: str,
     at: datetime,
     actor_id: int | None,
@@ -21,8 +35,11 @@ def event_hash(
     source: str,
     detail: str,
 ) -> str:
-    canonical = json.dumps(
+    return _mac(
+        key,
         [
+            "event",
+            key_id,
             prev_hash,
             at.astimezone(UTC).isoformat(timespec="microseconds"),
             actor_id,
@@ -35,7 +52,9 @@ def event_hash(
             source,
             detail,
         ],
-        separators=(",", ":"),
-        ensure_ascii=False,
     )
-    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def head_mac(key: bytes, *, key_id: str, count: int, last_hash: str) -> str:
+    """Signs the chain's end, so removing the newest events cannot be hidden."""
+    return _mac(key, ["head", key_id, count, last_hash])

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from strides.audit.chain import GENESIS_HASH, event_hash
+from strides.audit.chain import GENESIS_HASH, event_mac, head_mac
+from strides.audit.keys import audit_keys as signing_keys
 from strides.audit.models import AuditChainHead, AuditEvent, Outcome
 from strides.audit.source import current_source
 
@@ -25,7 +26,12 @@ def audit_record(
     actor_label: str | None = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain, inside the caller's transaction if there is one."""
+    """Append one event to the chain, inside the caller's transaction if there is one.
+
+    `detail` holds ids and codes only, never clinical content: admins read it without
+    break-glass.
+    """
+    keys = signing_keys()
     label = (
         actor_label if actor_label is not None else (actor.get_username() if actor else "system")
     )
@@ -45,22 +51,15 @@ def audit_record(
             source=current_source.get()[:64],
             detail=json.dumps(detail, sort_keys=True, default=str) if detail else "",
             prev_hash=head.last_hash,
+            key_id=keys.current_id,
         )
-        event.hash = event_hash(
-            prev_hash=event.prev_hash,
-            at=event.at,
-            actor_id=event.actor_id,
-            actor_label=event.actor_label,
-            action=event.action,
-            outcome=event.outcome,
-            client_id=event.client_id,
-            object_type=event.object_type,
-            object_id=event.object_id,
-            source=event.source,
-            detail=event.detail,
-        )
+        event.hash = event_mac(keys.current, **event.chained_fields())
         event.save(force_insert=True)
         head.last_hash = event.hash
         head.count += 1
-        head.save(update_fields=["last_hash", "count"])
+        head.key_id = keys.current_id
+        head.mac = head_mac(
+            keys.current, key_id=head.key_id, count=head.count, last_hash=head.last_hash
+        )
+        head.save(update_fields=["last_hash", "count", "key_id", "mac"])
     return event

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from strides.crypto import decrypt_text
+
 
 class Client(models.Model):
     """A person in care. Identified in Strides by a display name or pseudonym."""
@@ -51,7 +53,11 @@ class AnxietyMeasure(models.TextChoices):
 
 
 class Episode(models.Model):
-    """One course of care: a client with one treating therapist, from start to end."""
+    """One course of care: a client with one treating therapist, from start to end.
+
+    The presenting problem is free text, stored only encrypted: read it through
+    `presenting_problem`.
+    """
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="episodes")
     therapist = models.ForeignKey(
@@ -62,7 +68,7 @@ class Episode(models.Model):
     end_reason = models.CharField(
         _("end reason"), max_length=16, choices=EndReason.choices, blank=True
     )
-    presenting_problem = models.CharField(_("presenting problem"), max_length=200, blank=True)
+    presenting_problem_encrypted = models.TextField(blank=True)
     anxiety_measure = models.CharField(
         _("anxiety measure paired with PHQ-9"),
         max_length=8,
@@ -81,6 +87,11 @@ class Episode(models.Model):
     @property
     def is_active(self) -> bool:
         return self.end is None
+
+    @property
+    def presenting_problem(self) -> str:
+        token = self.presenting_problem_encrypted
+        return decrypt_text(token) if token else ""
 
 
 class AppointmentKind(models.TextChoices):
@@ -119,13 +130,16 @@ class Appointment(models.Model):
 
 
 class BreakGlassGrant(models.Model):
-    """An admin's time-limited, reasoned access to one client's clinical record."""
+    """An admin's time-limited, reasoned access to one client's clinical record.
+
+    The reason is free text, stored only encrypted: read it through `reason`.
+    """
 
     admin = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass_grants"
     )
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="break_glass_grants")
-    reason = models.TextField()
+    reason_encrypted = models.TextField()
     granted_at = models.DateTimeField()
     expires_at = models.DateTimeField()
 
@@ -134,3 +148,7 @@ class BreakGlassGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.admin} opened {self.client} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def reason(self) -> str:
+        return decrypt_text(self.reason_encrypted)

@@ -21,7 +21,12 @@ from strides.clients.models import (
     EndReason,
     Episode,
 )
+from strides.crypto import encrypt_text
 from strides.outcomes.services import progress_refresh
+
+
+def _encrypted(text: str) -> str:
+    return encrypt_text(text) if text else ""
 
 
 @transaction.atomic
@@ -55,7 +60,7 @@ def client_create(
         client=client,
         therapist=actor,
         start=episode_start,
-        presenting_problem=presenting_problem,
+        presenting_problem_encrypted=_encrypted(presenting_problem),
         anxiety_measure=anxiety_measure,
     )
     audit_record(actor=actor, action="client.create", client=client, obj=client)
@@ -104,7 +109,7 @@ def episode_create(
         client=client,
         therapist=actor,
         start=start,
-        presenting_problem=presenting_problem,
+        presenting_problem_encrypted=_encrypted(presenting_problem),
         anxiety_measure=anxiety_measure,
     )
     audit_record(actor=actor, action="episode.create", client=client, obj=episode)
@@ -119,7 +124,7 @@ def episode_update(
     if episode.end is not None and start > episode.end:
         raise ValidationError(_("The start cannot be after the end."))
     episode.start = start
-    episode.presenting_problem = presenting_problem
+    episode.presenting_problem_encrypted = _encrypted(presenting_problem)
     episode.anxiety_measure = anxiety_measure
     episode.save()
     audit_record(actor=actor, action="episode.update", client=episode.client, obj=episode)
@@ -195,15 +200,9 @@ def break_glass_open(*, actor: User, client: Client, reason: str) -> BreakGlassG
     grant = BreakGlassGrant.objects.create(
         admin=actor,
         client=client,
-        reason=reason.strip(),
+        reason_encrypted=encrypt_text(reason.strip()),
         granted_at=now,
         expires_at=now + timedelta(minutes=settings.STRIDES_BREAK_GLASS_MINUTES),
     )
-    audit_record(
-        actor=actor,
-        action="break_glass.open",
-        client=client,
-        obj=grant,
-        detail={"reason": grant.reason},
-    )
+    audit_record(actor=actor, action="break_glass.open", client=client, obj=grant)
     return grant

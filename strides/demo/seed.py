@@ -25,6 +25,7 @@ from strides.clients.models import (
     EndReason,
     Episode,
 )
+from strides.crypto import encrypt_text
 from strides.demo.assessments import seed_assessments
 from strides.demo.goals import seed_goals
 from strides.milestones.models import Milestone
@@ -155,7 +156,7 @@ def _clients_and_episodes(clinic: DemoClinic, n_clients: int) -> None:
                 end_reason=rng.choice([EndReason.PLANNED, EndReason.PLANNED, EndReason.DROPPED_OUT])
                 if ended
                 else "",
-                presenting_problem=rng.choice(PROBLEMS),
+                presenting_problem_encrypted=encrypt_text(rng.choice(PROBLEMS)),
                 anxiety_measure="gad7",
             )
         )

@@ -235,7 +235,7 @@ def goal_rate(
                 action="goal.rate",
                 client=episode.client,
                 obj=goal_rating,
-                detail={"goal": goal.pk, "rating": rating, "gas_level": gas_level},
+                detail={"goal": goal.pk},
             )
             progress_refresh(actor=actor, episode=episode)
     except IntegrityError:

@@ -13,6 +13,7 @@ Encrypted values are text: `ENCRYPTED_PREFIX` followed by a Fernet token (AES-12
 HMAC-SHA256). The prefix names the scheme so a later one can be told apart.
 """
 
+import fcntl
 import hashlib
 import os
 import re
@@ -140,24 +141,37 @@ def load_keys(
             "configure exactly one source"
         )
     if env_value is not None:
-        keys = [part for part in re.split(r"[,\s]+", env_value) if part]
-        if not keys:
-            raise KeyConfigurationError(
-                f"{env_name} is empty: expected Fernet keys, newest first, separated by commas"
-            )
-        return KeyRing(keys, source=env_name)
+        return KeyRing(env_keys(env_value, env_name=env_name), source=env_name)
     if key_file is not None:
-        lines = _read_key_file(key_file)
-        return KeyRing([_key_on(lines[i]) for i in _key_indexes(lines)], source=str(key_file))
+        return KeyRing(key_file_keys(key_file), source=str(key_file))
     raise KeyConfigurationError(
         "no encryption keys configured: set the keys environment variable or a key file"
     )
 
 
-def create_key_file(path: Path) -> str:
+def env_keys(value: str, *, env_name: str) -> list[str]:
+    """The keys in an environment variable's value: newest first, comma-separated."""
+    keys = [part for part in re.split(r"[,\s]+", value) if part]
+    if not keys:
+        raise KeyConfigurationError(
+            f"{env_name} is empty: expected Fernet keys, newest first, separated by commas"
+        )
+    for n, key in enumerate(keys, 1):
+        _fernet(key, f"{env_name}, key {n}")
+    return keys
+
+
+def key_file_keys(path: Path) -> list[str]:
+    """The keys in a key file, newest first, after checking its mode and every key."""
+    lines = _read_key_file(path)
+    return [_key_on(lines[i]) for i in _key_indexes(lines)]
+
+
+def create_key_file(path: Path, *, header: str = _KEY_FILE_HEADER) -> str:
     """Create `path` (mode 0600) holding one fresh key; return that key's fingerprint.
 
     Refuses to replace an existing file: its keys may be the only way to read stored text.
+    `header` is the comment written above the key.
     """
     key = generate_key()
     try:
@@ -173,7 +187,7 @@ def create_key_file(path: Path) -> str:
         ) from None
     try:
         with os.fdopen(fd, "w", encoding="ascii") as handle:
-            handle.write(f"{_KEY_FILE_HEADER}{key}\n")
+            handle.write(f"{header}{key}\n")
             handle.flush()
             os.fsync(handle.fileno())
     except BaseException:
@@ -181,6 +195,20 @@ def create_key_file(path: Path) -> str:
         raise
     _fsync_directory(path.parent)
     return key_fingerprint(key)
+
+
+def create_key_file_once(path: Path, *, header: str = _KEY_FILE_HEADER) -> None:
+    """Create the key file unless it exists, safely when several processes start at once.
+
+    One process creates the file while the others wait on a lock file beside it.
+    """
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.exists():
+            create_key_file(path, header=header)
 
 
 def add_key_to_file(path: Path) -> str:

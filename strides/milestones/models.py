@@ -19,7 +19,9 @@ class MilestoneKind(models.TextChoices):
 
 class Milestone(models.Model):
     """A step to celebrate, stored once per episode (`key` is unique within it), with the
-    evidence that triggered it. `manual` milestones are recorded by the therapist."""
+    evidence that triggered it. `manual` milestones are recorded by the therapist, so their
+    summary is free text: every summary is stored only encrypted (read and assign it
+    through `summary`)."""
 
     episode = models.ForeignKey(
         "clients.Episode", on_delete=models.PROTECT, related_name="milestones"
@@ -30,7 +32,7 @@ class Milestone(models.Model):
     source_id = models.BigIntegerField(null=True, blank=True)
     occurred_on = models.DateField()
     evidence = models.JSONField(default=dict)
-    summary = models.TextField()
+    summary_encrypted = models.TextField()
     manual = models.BooleanField(default=False)
     detected_at = models.DateTimeField(auto_now_add=True)
     celebrated_by = models.ForeignKey(
@@ -47,7 +49,11 @@ class Milestone(models.Model):
         constraints = [models.UniqueConstraint(fields=["episode", "key"], name="milestone_once")]
 
     def __str__(self) -> str:
-        return self.summary
+        return f"{self.kind} milestone of episode {self.episode_id}"
+
+    @property
+    def summary(self) -> str:
+        return decrypt_text(self.summary_encrypted)
 
 
 class CelebrationMessage(models.Model):

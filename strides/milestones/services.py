@@ -33,20 +33,14 @@ def milestones_sync(
             source_id=m.source_id,
             occurred_on=m.when,
             evidence=m.evidence,
-            summary=m.summary,
+            summary_encrypted=encrypt_text(m.summary),
         )
         for m in detected
         if m.key not in known
     ]
     for milestone in new:
         milestone.save()
-        audit_record(
-            actor=actor,
-            action="milestone.detect",
-            client=episode.client,
-            obj=milestone,
-            detail={"kind": milestone.kind, "key": milestone.key},
-        )
+        audit_record(actor=actor, action="milestone.detect", client=episode.client, obj=milestone)
     return len(new)
 
 
@@ -66,7 +60,7 @@ def milestone_record(
         key=f"manual:{count + 1}",
         occurred_on=occurred_on,
         evidence={"recorded_by": actor.username},
-        summary=text[:500],
+        summary_encrypted=encrypt_text(text[:500]),
         manual=True,
     )
     audit_record(actor=actor, action="milestone.record", client=episode.client, obj=milestone)

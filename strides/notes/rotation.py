@@ -1,4 +1,5 @@
-"""Key rotation across every encrypted field (the steps in `strides.lib.encryption`).
+"""Key rotation across every encrypted field (`strides.encrypted_fields`; the steps in
+`strides.lib.encryption`).
 
 1. `encryption_key_add`: a fresh key first in the key file; restart every process.
 2. `encryption_rotate`: re-encrypt each stored value that the newest key did not encrypt.
@@ -11,12 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import batched
 
-from django.apps import apps
 from django.conf import settings
-from django.db import models, transaction
+from django.db import transaction
 
 from strides.audit.services import audit_record
 from strides.crypto import ENV_NAME, key_file_path, reload_key_ring
+from strides.encrypted_fields import EncryptedField, encrypted_fields
 from strides.lib.encryption import (
     DecryptionError,
     KeyConfigurationError,
@@ -25,14 +26,6 @@ from strides.lib.encryption import (
     retire_old_keys,
 )
 
-# (model label, field) of every encrypted value; models not installed are skipped.
-ENCRYPTED_FIELDS = [
-    ("notes.Note", "body_encrypted"),
-    ("notes.NoteRevision", "body_encrypted"),
-    ("goals.Goal", "text_encrypted"),
-    ("milestones.CelebrationMessage", "text_encrypted"),
-    ("goals.GoalStatusChange", "note_encrypted"),
-]
 BATCH_SIZE = 500
 
 
@@ -41,38 +34,10 @@ class OldKeysStillNeeded(ValueError):
 
 
 @dataclass(frozen=True)
-class EncryptedField:
-    model: type[models.Model]
-    name: str
-
-    def rows(self) -> "models.QuerySet[models.Model]":
-        """The rows holding a value, oldest first."""
-        manager = self.model._default_manager
-        empty = {self.name: ""}
-        missing = {f"{self.name}__isnull": True}
-        return manager.exclude(**empty).exclude(**missing).order_by("pk")
-
-    @property
-    def label(self) -> str:
-        return f"{self.model._meta.label}.{self.name}"
-
-
-@dataclass(frozen=True)
 class RotationResult:
     rotated: int
     checked: int
     fingerprint: str
-
-
-def encrypted_fields() -> list[EncryptedField]:
-    fields = []
-    for label, name in ENCRYPTED_FIELDS:
-        try:
-            model = apps.get_model(label)
-        except LookupError:
-            continue
-        fields.append(EncryptedField(model, name))
-    return fields
 
 
 def encrypted_value_count() -> int:
