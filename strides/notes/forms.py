@@ -1,11 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from strides.text_limits import LimitedTextField
+
 NOTE_MAX_LENGTH = 50_000
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(
+    text = LimitedTextField(
         label=_("Session note"),
         max_length=NOTE_MAX_LENGTH,
         strip=False,
