@@ -76,7 +76,7 @@ class AssessmentDateTests(DatesTestCase):
         form = response.context["form"]
         self.assertIn("taken_on", form.errors)
         self.assertEqual(form.data["item_1"], "3")
-        self.assertContains(response, 'name="item_1" value="3"')
+        self.assertContains(response, 'value="3" data-risk="false" id="id_item_1_4" checked')
         self.assertContains(response, 'value="1800-01-01"')
 
     def test_a_phq9_dated_1800_is_refused_by_the_service_and_raises_no_false_alert(self) -> None:

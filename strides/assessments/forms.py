@@ -55,28 +55,29 @@ def missing_notice(instrument: Instrument, answers: dict[int, Any]) -> str:
         "numbers": ", ".join(str(n) for n in unanswered),
     }
     result = score(instrument, answers)
-    values = {"name": instrument.name, "max": instrument.max_missing}
     if not instrument.has_total:
         consequence = _(
-            "A %(name)s subscale with an unanswered item gets no score: it will be stored as "
-            "incomplete."
+            "A subscale with an unanswered item gets no score: it will be stored as incomplete."
         )
     elif result.total is not None:
-        values["total"] = f"{result.total:g}"
-        consequence = _(
-            "%(name)s allows up to %(max)s missing and prorates the total: it will be stored "
-            "as %(total)s (prorated)."
-        )
+        consequence = ngettext(
+            "This questionnaire allows up to %(max)s missing item and prorates the total: it "
+            "will be stored as %(total)s (prorated).",
+            "This questionnaire allows up to %(max)s missing items and prorates the total: it "
+            "will be stored as %(total)s (prorated).",
+            instrument.max_missing,
+        ) % {"max": instrument.max_missing, "total": f"{result.total:g}"}
     elif instrument.max_missing:
         consequence = _(
-            "That is too many missing for %(name)s (it allows up to %(max)s): it will be "
-            "stored as incomplete, with no total."
-        )
+            "That is more than the %(max)s this questionnaire allows: it will be stored as "
+            "incomplete, with no total."
+        ) % {"max": instrument.max_missing}
     else:
         consequence = _(
-            "%(name)s needs every item for a total: it will be stored as incomplete, with no total."
+            "This questionnaire needs every item for a total: it will be stored as "
+            "incomplete, with no total."
         )
-    return f"{text} {consequence % values}"
+    return f"{text} {consequence}"
 
 
 class AssessmentForm(dates.DateRulesForm):
