@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from strides.assessments.models import Mode
 from strides.assessments.services import CORRECTION_REASON_MAX
@@ -56,7 +56,7 @@ def missing_notice(instrument: Instrument, answers: dict[int, Any]) -> str:
     }
     result = score(instrument, answers)
     if not instrument.has_total:
-        consequence = _(
+        consequence = gettext(
             "A subscale with an unanswered item gets no score: it will be stored as incomplete."
         )
     elif result.total is not None:
@@ -68,12 +68,12 @@ def missing_notice(instrument: Instrument, answers: dict[int, Any]) -> str:
             instrument.max_missing,
         ) % {"max": instrument.max_missing, "total": f"{result.total:g}"}
     elif instrument.max_missing:
-        consequence = _(
+        consequence = gettext(
             "That is more than the %(max)s this questionnaire allows: it will be stored as "
             "incomplete, with no total."
         ) % {"max": instrument.max_missing}
     else:
-        consequence = _(
+        consequence = gettext(
             "This questionnaire needs every item for a total: it will be stored as "
             "incomplete, with no total."
         )
