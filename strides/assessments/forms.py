@@ -6,8 +6,8 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from strides.assessments.models import Mode
 from strides.assessments.services import CORRECTION_REASON_MAX
