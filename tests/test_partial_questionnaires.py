@@ -145,3 +145,12 @@ class PartialQuestionnaireTests(PersonaTestCase):
         self.assertContains(response, "No item is answered")
         original.refresh_from_db()
         self.assertTrue(original.is_current)
+
+    def test_a_confirmation_is_kept_when_another_field_is_refused(self) -> None:
+        data = {**post_data({**PHQ9, 3: None}), "confirm_missing": "3", "taken_on": "1800-01-01"}
+        response = self.client.post(self.url, data)
+        self.assertIn("taken_on", response.context["form"].errors)
+        self.assertContains(
+            response, 'name="confirm_missing" value="3" id="id_confirm_missing" checked'
+        )
+        self.assertFalse(Assessment.objects.exists())

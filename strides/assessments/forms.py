@@ -83,7 +83,8 @@ def missing_notice(instrument: Instrument, answers: dict[int, Any]) -> str:
 class AssessmentForm(dates.DateRulesForm):
     """One administration. A form with no item answered is refused; one with unanswered
     items is saved only once the person has seen what that means and confirmed it
-    (`confirm_missing` carries the unanswered items they confirmed)."""
+    (`confirm_missing` carries the unanswered items they confirmed, so a confirmation
+    does not cover an item cleared afterwards)."""
 
     taken_on = forms.DateField(
         label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -104,6 +105,8 @@ class AssessmentForm(dates.DateRulesForm):
         super().__init__(*args, **kwargs)
         self.instrument = instrument
         self.missing_items = ""
+        self.missing_notice = ""
+        self.missing_confirmed = False
         self.fields["submission_key"].initial = uuid.uuid4()
         self.set_date_rule("taken_on", dates.entry_rule(episode))
         if appointments is not None:
@@ -149,12 +152,15 @@ class AssessmentForm(dates.DateRulesForm):
         self.missing_items = ",".join(
             str(item.number) for item in self.instrument.items if answers.get(item.number) is None
         )
-        if self.missing_items and self.cleaned_data.get("confirm_missing") != self.missing_items:
-            try:
-                notice = missing_notice(self.instrument, answers)
-            except InvalidAnswers:
-                return self.cleaned_data  # the service names the problem
-            self.add_error("confirm_missing", notice)
+        if not self.missing_items:
+            return self.cleaned_data
+        try:
+            self.missing_notice = missing_notice(self.instrument, answers)
+        except InvalidAnswers:
+            return self.cleaned_data  # the service names the problem
+        self.missing_confirmed = self.cleaned_data.get("confirm_missing") == self.missing_items
+        if not self.missing_confirmed:
+            self.add_error("confirm_missing", self.missing_notice)
         return self.cleaned_data
 
     def item_fields(self) -> list[forms.BoundField]:
