@@ -352,3 +352,9 @@ class MilestoneDateTests(DatesTestCase):
         self.assertFalse(Milestone.objects.filter(manual=True).exists())
         self.client.post(url, {"summary": "Back at work", "occurred_on": day(self.today)})
         self.assertTrue(Milestone.objects.filter(manual=True).exists())
+
+
+class DateTimeInputTests(DatesTestCase):
+    def test_the_appointment_input_offers_days_from_the_episode_start(self) -> None:
+        response = self.client.get(reverse("appointment_new", args=[self.tess_episode.pk]))
+        self.assertContains(response, f'min="{day(self.start)}T00:00"')

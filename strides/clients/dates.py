@@ -73,11 +73,13 @@ class DateRule:
         if not self.allows(day):
             raise ValidationError(self.explain(), code="date_out_of_range")
 
-    def input_limits(self) -> dict[str, str]:
-        """The `min`/`max` attributes of a date input, so a date picker offers only these."""
-        limits = {"min": self.earliest.day.isoformat()}
+    def input_limits(self, *, with_time: bool = False) -> dict[str, str]:
+        """The `min`/`max` attributes of a date (or datetime-local) input, so a date
+        picker offers only these days."""
+        first, last = ("T00:00", "T23:59") if with_time else ("", "")
+        limits = {"min": self.earliest.day.isoformat() + first}
         if self.latest is not None:
-            limits["max"] = self.latest.day.isoformat()
+            limits["max"] = self.latest.day.isoformat() + last
         return limits
 
 
@@ -190,7 +192,9 @@ class DateRulesForm(forms.Form):
         """`only_if_changed`: a stored date the person left as it was is not checked again,
         so an old record stays editable."""
         self.date_rules[name] = (rule, only_if_changed)
-        self.fields[name].widget.attrs.update(rule.input_limits())
+        field = self.fields[name]
+        with_time = isinstance(field, forms.DateTimeField)
+        field.widget.attrs.update(rule.input_limits(with_time=with_time))
 
     def clean(self) -> dict[str, Any]:
         super().clean()
