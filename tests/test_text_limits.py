@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from strides.accounts.models import User
 from strides.alerts.models import Alert
+from strides.alerts.services import alert_acknowledge
 from strides.assessments.models import Assessment
 from strides.assessments.services import assessment_record
 from strides.clients.models import BreakGlassGrant, Client, Episode
@@ -21,6 +22,7 @@ from strides.goals.services import goal_create
 from strides.milestones.models import CelebrationMessage, Milestone
 from strides.milestones.services import milestone_record
 from strides.notes.models import Note
+from strides.notes.services import note_save
 from tests.base import PersonaTestCase, phq9_answers
 
 if TYPE_CHECKING:
@@ -224,3 +226,26 @@ class CounterScriptTests(TextLimitTestCase):
         script = self.client.get("/static/strides/text-counter.js")
         self.assertEqual(script.status_code, 200)
         self.assertIn(b"data-limit", b"".join(script.streaming_content))  # type: ignore[attr-defined]
+
+
+class ServiceBackstopTests(TextLimitTestCase):
+    def test_note_and_alert_services_refuse_text_over_the_limit(self) -> None:
+        with self.assertRaises(ValidationError):
+            note_save(
+                actor=self.tess,
+                appointment=self.tess_appointment,
+                text="x" * 50_001,
+                base_version=0,
+            )
+        alert = Alert.objects.create(
+            episode=self.tess_episode,
+            kind="not_on_track",
+            key="not_on_track:phq9:1",
+            occurred_on=date(2026, 10, 1),
+            summary="Not on track",
+        )
+        with self.assertRaises(ValidationError):
+            alert_acknowledge(actor=self.tess, alert=alert, action="other", note="o" * 1001)
+        self.assertFalse(Note.objects.exists())
+        alert.refresh_from_db()
+        self.assertEqual(alert.status, "open")

@@ -2,9 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from strides.alerts.models import AlertAction
+from strides.alerts.services import ACTION_NOTE_MAX
 from strides.text_limits import LimitedTextField
-
-ACTION_NOTE_MAX = 1000
 
 
 class AcknowledgeForm(forms.Form):

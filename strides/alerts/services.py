@@ -14,6 +14,9 @@ from strides.audit.services import audit_record
 from strides.clients.models import Episode
 from strides.outcomes.models import EpisodeProgress
 from strides.progress import Alert as DetectedAlert
+from strides.text_limits import check_length
+
+ACTION_NOTE_MAX = 1000
 
 
 def alerts_sync(*, actor: User | None, episode: Episode, detected: list[DetectedAlert]) -> int:
@@ -58,6 +61,7 @@ def alert_acknowledge(*, actor: User, alert: Alert, action: str, note: str = "")
         raise ValidationError(_("Choose what was done."))
     if action == AlertAction.OTHER and not note.strip():
         raise ValidationError(_("Say what was done."))
+    check_length(note.strip(), ACTION_NOTE_MAX)
     alert.status = AlertStatus.ACKNOWLEDGED
     alert.acknowledged_by = actor
     alert.acknowledged_at = timezone.now()

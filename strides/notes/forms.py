@@ -1,9 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from strides.notes.services import NOTE_MAX_LENGTH
 from strides.text_limits import LimitedTextField
-
-NOTE_MAX_LENGTH = 50_000
 
 
 class NoteForm(forms.Form):
