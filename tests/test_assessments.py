@@ -80,7 +80,10 @@ class RecordAssessmentTests(PersonaTestCase):
     def test_not_answered_items_are_stored_as_missing_and_total_prorated(self) -> None:
         self.login(self.tess)
         url = reverse("assessment_new", args=[self.tess_episode.pk]) + "?instrument=phq9"
-        self.client.post(url, phq9_post({**PHQ9, 3: None}))
+        data = phq9_post({**PHQ9, 3: None})
+        self.assertContains(self.client.post(url, data), "1 of 9 items is not answered")
+        self.assertFalse(Assessment.objects.exists())
+        self.client.post(url, {**data, "confirm_missing": "3"})
         assessment = Assessment.objects.get()
         self.assertIsNone(assessment.answers["3"])
         self.assertIn("prorated", assessment.flags)

@@ -86,7 +86,7 @@ class ClientFlowTests(PersonaTestCase):
             reverse("episode_end", args=[self.tess_episode.pk]),
             {"end": "2020-01-01", "end_reason": "planned"},
         )
-        self.assertContains(response, "cannot be before the start")
+        self.assertContains(response, "1 September 2026 (the episode&#x27;s start) and today")
         self.tess_episode.refresh_from_db()
         self.assertIsNone(self.tess_episode.end)
 

@@ -168,7 +168,7 @@ class GoalRatingTests(GoalTestCase):
         self.login(self.tess)
         data = {**self.rating_post("5"), "rated_on": "2999-01-01"}
         response = self.client.post(reverse("goal_rate", args=[goal.pk]), data)
-        self.assertContains(response, "cannot be dated in the future")
+        self.assertContains(response, "1 September 2026 (the episode&#x27;s start) and today")
         self.assertFalse(GoalRating.objects.exists())
 
     def test_double_submit_stores_one_rating(self) -> None:

@@ -173,7 +173,7 @@ class ProgressTrackingTests(PersonaTestCase):
         self.assertTrue(Milestone.objects.filter(kind="ending_well").exists())
 
     def test_attendance_refreshes_progress_and_missed_measures_alert(self) -> None:
-        self.record(15, date(2026, 8, 31))
+        self.record(15, date(2026, 9, 1))
         for week in range(1, 4):
             appointment_create(
                 actor=self.tess,

@@ -2,12 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from strides.accounts.models import Role, User
+from strides.text_limits import LimitedTextField
 
 
 class NewStaffForm(forms.Form):
-    username = forms.CharField(label=_("Username"), max_length=150)
-    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
-    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    username = LimitedTextField(label=_("Username"), max_length=150)
+    first_name = LimitedTextField(label=_("First name"), max_length=150, required=False)
+    last_name = LimitedTextField(label=_("Last name"), max_length=150, required=False)
     email = forms.EmailField(label=_("Email"), required=False)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.THERAPIST)
     password = forms.CharField(

@@ -2,14 +2,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from strides.alerts.models import AlertAction
+from strides.alerts.services import ACTION_NOTE_MAX
+from strides.text_limits import LimitedTextField
 
 
 class AcknowledgeForm(forms.Form):
     action = forms.ChoiceField(label=_("What was done"), choices=AlertAction.choices)
-    note = forms.CharField(
+    note = LimitedTextField(
         label=_("Note (needed for “Other”)"),
         required=False,
-        max_length=1000,
+        max_length=ACTION_NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 

@@ -18,6 +18,9 @@ from strides.outcomes.models import EpisodeProgress
 from strides.progress import Alert as DetectedAlert
 from strides.progress.alerts import SELF_CLOSING_KINDS, AlertReading
 from strides.progress.events import Evidence
+from strides.text_limits import check_length
+
+ACTION_NOTE_MAX = 1000
 
 
 def _is_live(alert: Alert) -> bool:
@@ -173,6 +176,7 @@ def alert_acknowledge(*, actor: User, alert: Alert, action: str, note: str = "")
         raise ValidationError(_("Choose what was done."))
     if action == AlertAction.OTHER and not note.strip():
         raise ValidationError(_("Say what was done."))
+    check_length(note.strip(), ACTION_NOTE_MAX)
     alert.status = AlertStatus.ACKNOWLEDGED
     alert.acknowledged_by = actor
     alert.acknowledged_at = timezone.now()

@@ -13,12 +13,15 @@ from strides.accounts.models import User
 from strides.accounts.permissions import require_write
 from strides.assessments.models import Assessment, Mode
 from strides.audit.services import audit_record
+from strides.clients import dates
 from strides.clients.models import Appointment, Episode
 from strides.crypto import encrypt_text
 from strides.instruments import InvalidAnswers, get_instrument, score
 from strides.outcomes.services import progress_refresh
+from strides.text_limits import check_length
 
 Answer = int | float | Decimal | str | None
+CORRECTION_REASON_MAX = 500
 
 
 def _stored_answers(answers: Mapping[int, Answer]) -> dict[str, int | float | str | None]:
@@ -33,6 +36,8 @@ def _scored_fields(code: str, answers: Mapping[int, Answer]) -> dict[str, object
         instrument = get_instrument(code)
     except KeyError as error:
         raise ValidationError(str(error.args[0])) from None
+    if all(answers.get(item.number) is None for item in instrument.items):
+        raise ValidationError(_("No item is answered. Answer at least one item."))
     try:
         result = score(code, dict(answers))
     except InvalidAnswers as error:
@@ -75,6 +80,7 @@ def assessment_record(
         raise ValidationError(_("That appointment belongs to another episode."))
     if mode not in Mode.values:
         raise ValidationError(_("Unknown mode %(mode)s.") % {"mode": mode})
+    dates.entry_rule(episode).check(taken_on)
     fields = _scored_fields(instrument_code, answers)
     try:
         with transaction.atomic():
@@ -119,6 +125,8 @@ def assessment_amend(
     require_write(actor=actor, client=client, action="assessment.amend")
     if not reason.strip():
         raise ValidationError(_("Say why the assessment is corrected."))
+    check_length(reason.strip(), CORRECTION_REASON_MAX)
+    dates.entry_rule(original.episode).check(taken_on)
     fields = _scored_fields(original.instrument_code, answers)
     with transaction.atomic():
         locked = Assessment.objects.select_for_update().get(pk=original.pk)

@@ -63,6 +63,7 @@ def assessment_new(request: AuthedRequest, episode_id: int) -> HttpResponse:
     form = AssessmentForm(
         request.POST or None,
         instrument=instrument,
+        episode=episode,
         appointments=appointments,
         initial={
             "taken_on": today,
@@ -123,7 +124,11 @@ def assessment_amend(request: AuthedRequest, assessment_id: int) -> HttpResponse
     instrument = get_instrument(original.instrument_code)
     initial = {"taken_on": original.taken_on, **initial_from(original.answers)}
     form = AssessmentForm(
-        request.POST or None, instrument=instrument, with_reason=True, initial=initial
+        request.POST or None,
+        instrument=instrument,
+        episode=original.episode,
+        with_reason=True,
+        initial=initial,
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from strides.accounts.models import Role, User
 from strides.accounts.permissions import require_write
 from strides.audit.services import audit_record
+from strides.clients import dates
 from strides.clients.models import (
     Appointment,
     AppointmentKind,
@@ -23,6 +24,20 @@ from strides.clients.models import (
 )
 from strides.crypto import encrypt_text
 from strides.outcomes.services import progress_refresh
+from strides.text_limits import check_length
+
+# The longest text each field takes; longer text is refused, never cut.
+DISPLAY_NAME_MAX = 120
+PHONE_MAX = 40
+PRESENTING_PROBLEM_MAX = 200
+BREAK_GLASS_REASON_MAX = 1000
+
+
+def _check_contact(display_name: str, phone: str) -> None:
+    if not display_name.strip():
+        raise ValidationError(_("A display name or pseudonym is required."))
+    check_length(display_name.strip(), DISPLAY_NAME_MAX)
+    check_length(phone, PHONE_MAX)
 
 
 def _encrypted(text: str) -> str:
@@ -46,8 +61,11 @@ def client_create(
     """A therapist takes on a new client: the client and their first episode, together."""
     if actor.role != Role.THERAPIST:
         raise ValidationError(_("Only a therapist can take on a new client."))
-    if not display_name.strip():
-        raise ValidationError(_("A display name or pseudonym is required."))
+    _check_contact(display_name, phone)
+    check_length(presenting_problem, PRESENTING_PROBLEM_MAX)
+    if date_of_birth is not None:
+        dates.birth_date_rule(episode_start).check(date_of_birth)
+    dates.new_episode_start_rule(date_of_birth).check(episode_start)
     client = Client.objects.create(
         display_name=display_name.strip(),
         date_of_birth=date_of_birth,
@@ -81,8 +99,9 @@ def client_update(
     celebrations_opt_in: bool = False,
 ) -> Client:
     require_write(actor=actor, client=client, action="client.update")
-    if not display_name.strip():
-        raise ValidationError(_("A display name or pseudonym is required."))
+    _check_contact(display_name, phone)
+    if date_of_birth is not None and date_of_birth != client.date_of_birth:
+        dates.client_birth_date_rule(client).check(date_of_birth)
     client.display_name = display_name.strip()
     client.date_of_birth = date_of_birth
     client.email = email
@@ -105,6 +124,8 @@ def episode_create(
 ) -> Episode:
     """A new course of care for a client the actor already treats."""
     require_write(actor=actor, client=client, action="episode.create")
+    check_length(presenting_problem, PRESENTING_PROBLEM_MAX)
+    dates.new_episode_start_rule(client.date_of_birth).check(start)
     episode = Episode.objects.create(
         client=client,
         therapist=actor,
@@ -121,8 +142,9 @@ def episode_update(
     *, actor: User, episode: Episode, start: date, presenting_problem: str, anxiety_measure: str
 ) -> Episode:
     require_write(actor=actor, client=episode.client, action="episode.update")
-    if episode.end is not None and start > episode.end:
-        raise ValidationError(_("The start cannot be after the end."))
+    check_length(presenting_problem, PRESENTING_PROBLEM_MAX)
+    if start != episode.start:
+        dates.episode_start_rule(episode).check(start)
     episode.start = start
     episode.presenting_problem_encrypted = _encrypted(presenting_problem)
     episode.anxiety_measure = anxiety_measure
@@ -136,8 +158,7 @@ def episode_end(*, actor: User, episode: Episode, end: date, end_reason: str) ->
     require_write(actor=actor, client=episode.client, action="episode.end")
     if end_reason not in EndReason.values:
         raise ValidationError(_("Choose why the episode ended."))
-    if end < episode.start:
-        raise ValidationError(_("The end cannot be before the start."))
+    dates.episode_end_rule(episode).check(end)
     episode.end = end
     episode.end_reason = end_reason
     episode.save()
@@ -162,6 +183,7 @@ def appointment_create(
     status: str = AppointmentStatus.SCHEDULED,
 ) -> Appointment:
     require_write(actor=actor, client=episode.client, action="appointment.create")
+    dates.appointment_rule(episode, status).check(dates.local_day(at))
     appointment = Appointment.objects.create(episode=episode, at=at, kind=kind, status=status)
     audit_record(actor=actor, action="appointment.create", client=episode.client, obj=appointment)
     progress_refresh(actor=actor, episode=episode)
@@ -174,6 +196,8 @@ def appointment_update(
 ) -> Appointment:
     client = appointment.episode.client
     require_write(actor=actor, client=client, action="appointment.update")
+    if (at, status) != (appointment.at, appointment.status):
+        dates.appointment_rule(appointment.episode, status).check(dates.local_day(at))
     appointment.at = at
     appointment.kind = kind
     appointment.status = status
@@ -196,6 +220,7 @@ def break_glass_open(*, actor: User, client: Client, reason: str) -> BreakGlassG
         raise Http404("No such record.")
     if len(reason.strip()) < 10:
         raise ValidationError(_("Write the reason in a sentence (at least 10 characters)."))
+    check_length(reason.strip(), BREAK_GLASS_REASON_MAX)
     now = timezone.now()
     grant = BreakGlassGrant.objects.create(
         admin=actor,

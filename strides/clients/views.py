@@ -121,7 +121,7 @@ def client_edit(request: AuthedRequest, client_id: int) -> HttpResponse:
         actor=request.user, client_id=client_id, need=Access.WRITE, action="client.edit"
     )
     initial = {field: getattr(client, field) for field in ClientForm.base_fields}
-    form = ClientForm(request.POST or None, initial=initial)
+    form = ClientForm(request.POST or None, initial=initial, client=client)
     if request.method == "POST" and form.is_valid():
         try:
             services.client_update(actor=request.user, client=client, **form.cleaned_data)
@@ -138,7 +138,7 @@ def episode_new(request: AuthedRequest, client_id: int) -> HttpResponse:
     client, _access = selectors.client_for_actor(
         actor=request.user, client_id=client_id, need=Access.WRITE, action="episode.new"
     )
-    form = EpisodeForm(request.POST or None, initial={"start": timezone.localdate()})
+    form = EpisodeForm(request.POST or None, initial={"start": timezone.localdate()}, client=client)
     if request.method == "POST" and form.is_valid():
         try:
             services.episode_create(actor=request.user, client=client, **form.cleaned_data)
@@ -157,7 +157,9 @@ def episode_edit(request: AuthedRequest, episode_id: int) -> HttpResponse:
         actor=request.user, episode_id=episode_id, need=Access.WRITE, action="episode.edit"
     )
     initial = {field: getattr(episode, field) for field in EpisodeForm.base_fields}
-    form = EpisodeForm(request.POST or None, initial=initial)
+    form = EpisodeForm(
+        request.POST or None, initial=initial, client=episode.client, episode=episode
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.episode_update(actor=request.user, episode=episode, **form.cleaned_data)
@@ -175,7 +177,9 @@ def episode_end(request: AuthedRequest, episode_id: int) -> HttpResponse:
     episode = selectors.episode_for_actor(
         actor=request.user, episode_id=episode_id, need=Access.WRITE, action="episode.end"
     )
-    form = EndEpisodeForm(request.POST or None, initial={"end": timezone.localdate()})
+    form = EndEpisodeForm(
+        request.POST or None, initial={"end": timezone.localdate()}, episode=episode
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.episode_end(actor=request.user, episode=episode, **form.cleaned_data)
@@ -193,7 +197,7 @@ def appointment_new(request: AuthedRequest, episode_id: int) -> HttpResponse:
     episode = selectors.episode_for_actor(
         actor=request.user, episode_id=episode_id, need=Access.WRITE, action="appointment.new"
     )
-    form = AppointmentForm(request.POST or None)
+    form = AppointmentForm(request.POST or None, episode=episode)
     if request.method == "POST" and form.is_valid():
         try:
             services.appointment_create(actor=request.user, episode=episode, **form.cleaned_data)
@@ -219,7 +223,7 @@ def appointment_edit(request: AuthedRequest, appointment_id: int) -> HttpRespons
         "kind": appointment.kind,
         "status": appointment.status,
     }
-    form = AppointmentForm(request.POST or None, initial=initial)
+    form = AppointmentForm(request.POST or None, initial=initial, episode=appointment.episode)
     if request.method == "POST" and form.is_valid():
         try:
             services.appointment_update(

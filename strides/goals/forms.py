@@ -4,14 +4,17 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from strides.clients import dates
+from strides.clients.models import Episode
 from strides.goals.models import MAX_GAS_WEIGHT, MAX_GOAL_LENGTH, GasLevel, GoalStatus
-from strides.goals.services import RATING_STEP
+from strides.goals.services import MAX_STATUS_NOTE_LENGTH, RATING_STEP
+from strides.text_limits import LimitedTextField
 
 NOT_SCORED = ""
 
 
-def _text_field() -> forms.CharField:
-    return forms.CharField(
+def _text_field() -> LimitedTextField:
+    return LimitedTextField(
         label=_("The goal, in the client's own words"),
         max_length=MAX_GOAL_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -47,7 +50,7 @@ class GoalEditForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-class GoalRatingForm(forms.Form):
+class GoalRatingForm(dates.DateRulesForm):
     """One rating of one goal; its ids carry the goal's number, so several goals' forms
     sit on one page."""
 
@@ -73,19 +76,20 @@ class GoalRatingForm(forms.Form):
     )
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, goal_id: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, goal_id: int, episode: Episode, **kwargs: Any) -> None:
         kwargs["auto_id"] = f"goal-{goal_id}-%s"
         super().__init__(*args, **kwargs)
         self.goal_id = goal_id
         self.fields["submission_key"].initial = uuid.uuid4()
+        self.set_date_rule("rated_on", dates.entry_rule(episode))
 
 
 class GoalStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=GoalStatus.choices)
-    note = forms.CharField(
+    note = LimitedTextField(
         label=_("Note"),
         required=False,
-        max_length=1000,
+        max_length=MAX_STATUS_NOTE_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Optional: what happened, e.g. why the goal changed."),
     )

@@ -7,12 +7,12 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from strides.accounts.models import User
 from strides.accounts.permissions import require_write
 from strides.audit.services import audit_record
+from strides.clients import dates
 from strides.clients.models import Episode
 from strides.crypto import encrypt_text
 from strides.goals.models import (
@@ -27,8 +27,10 @@ from strides.goals.models import (
 )
 from strides.outcomes.services import progress_refresh
 from strides.progress.goals import GAS_LEVELS, GOAL_RATING_MAX, GOAL_RATING_MIN
+from strides.text_limits import check_length
 
 RATING_STEP = Decimal("0.5")
+MAX_STATUS_NOTE_LENGTH = 1000
 
 
 class GoalConflict(ValidationError):
@@ -57,10 +59,7 @@ def _clean_text(text: str) -> str:
     cleaned = text.strip()
     if not cleaned:
         raise ValidationError(_("Write the goal in the client's own words."))
-    if len(cleaned) > MAX_GOAL_LENGTH:
-        raise ValidationError(
-            _("Keep a goal to %(limit)s characters or fewer.") % {"limit": MAX_GOAL_LENGTH}
-        )
+    check_length(cleaned, MAX_GOAL_LENGTH)
     return cleaned
 
 
@@ -165,6 +164,7 @@ def goal_set_status(*, actor: User, goal: Goal, status: str, note: str = "") -> 
         if status == GoalStatus.ACTIVE and _active_goals(episode) >= MAX_ACTIVE_GOALS:
             raise _too_many()
         cleaned_note = note.strip()
+        check_length(cleaned_note, MAX_STATUS_NOTE_LENGTH)
         GoalStatusChange.objects.create(
             goal=locked,
             from_status=locked.status,
@@ -185,7 +185,9 @@ def goal_set_status(*, actor: User, goal: Goal, status: str, note: str = "") -> 
     return locked
 
 
-def _check_rating(rating: Decimal, gas_level: int | None, source: str, rated_on: date) -> None:
+def _check_rating(
+    rating: Decimal, gas_level: int | None, source: str, rated_on: date, episode: Episode
+) -> None:
     problems = []
     if not GOAL_RATING_MIN <= rating <= GOAL_RATING_MAX or rating % RATING_STEP != 0:
         problems.append(_("A goal rating is a number from 0 to 10, in steps of 0.5."))
@@ -193,8 +195,8 @@ def _check_rating(rating: Decimal, gas_level: int | None, source: str, rated_on:
         problems.append(_("A GAS level is a whole number from \u22122 to +2."))
     if source not in RatingSource.values:
         problems.append(_("Unknown rating source %(source)s.") % {"source": source})
-    if rated_on > timezone.localdate():
-        problems.append(_("A rating cannot be dated in the future."))
+    if not (rule := dates.entry_rule(episode)).allows(rated_on):
+        problems.append(rule.explain())
     if problems:
         raise ValidationError(problems)
 
@@ -214,7 +216,7 @@ def goal_rate(
     require_write(actor=actor, client=episode.client, action="goal.rate")
     if (existing := GoalRating.objects.filter(submission_key=submission_key).first()) is not None:
         return existing
-    _check_rating(rating, gas_level, source, rated_on)
+    _check_rating(rating, gas_level, source, rated_on, episode)
     if goal.status != GoalStatus.ACTIVE:
         raise ValidationError(_("Only an active goal can be rated; make it active again first."))
     if episode.end is not None:

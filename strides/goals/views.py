@@ -137,7 +137,10 @@ def goal_rate(request: AuthedRequest, goal_id: int) -> HttpResponse:
     )
     episode = goal.episode
     form = GoalRatingForm(
-        request.POST or None, goal_id=goal.pk, initial={"rated_on": timezone.localdate()}
+        request.POST or None,
+        goal_id=goal.pk,
+        episode=episode,
+        initial={"rated_on": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -10,10 +10,14 @@ from django.utils.translation import gettext as _
 from strides.accounts.models import User
 from strides.accounts.permissions import require_write
 from strides.audit.services import audit_record
+from strides.clients import dates
 from strides.clients.models import Episode
 from strides.crypto import encrypt_text
 from strides.milestones.models import CelebrationMessage, Milestone
 from strides.progress import Milestone as DetectedMilestone
+from strides.text_limits import check_length
+
+SUMMARY_MAX_LENGTH = 500
 
 
 def milestones_sync(
@@ -53,6 +57,8 @@ def milestone_record(
     text = summary.strip()
     if not text:
         raise ValidationError(_("Describe the milestone in a few words."))
+    check_length(text, SUMMARY_MAX_LENGTH)
+    dates.entry_rule(episode).check(occurred_on)
     count = episode.milestones.filter(manual=True).count()
     milestone = Milestone.objects.create(
         episode=episode,
@@ -60,7 +66,7 @@ def milestone_record(
         key=f"manual:{count + 1}",
         occurred_on=occurred_on,
         evidence={"recorded_by": actor.username},
-        summary_encrypted=encrypt_text(text[:500]),
+        summary_encrypted=encrypt_text(text),
         manual=True,
     )
     audit_record(actor=actor, action="milestone.record", client=episode.client, obj=milestone)
@@ -94,10 +100,9 @@ def milestone_queue_message(*, actor: User, milestone: Milestone, text: str) -> 
     if not client.celebrations_opt_in:
         raise ValidationError(_("This client has not agreed to receive celebration messages."))
     message_text = text.strip()
-    if not message_text or len(message_text) > MESSAGE_MAX_LENGTH:
-        raise ValidationError(
-            _("Write a short message (1 to %(n)s characters).") % {"n": MESSAGE_MAX_LENGTH}
-        )
+    if not message_text:
+        raise ValidationError(_("Write a short message for the client."))
+    check_length(message_text, MESSAGE_MAX_LENGTH)
     if CelebrationMessage.objects.filter(milestone=milestone).exists():
         raise ValidationError(_("A message for this milestone is already queued."))
     message = CelebrationMessage.objects.create(

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -9,21 +11,28 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from strides.accounts.permissions import Access
+from strides.clients import dates
+from strides.clients.models import Episode
 from strides.clients.selectors import episode_for_actor
 from strides.milestones import selectors, services
+from strides.text_limits import LimitedTextField
 from strides.web.forms import add_service_errors
 from strides.web.requests import AuthedRequest, redirect_back, staff_required
 
 
-class ManualMilestoneForm(forms.Form):
-    summary = forms.CharField(
+class ManualMilestoneForm(dates.DateRulesForm):
+    summary = LimitedTextField(
         label=_("What happened"),
-        max_length=500,
+        max_length=services.SUMMARY_MAX_LENGTH,
         help_text=_("In the client's words if you can, e.g. “back at work”."),
     )
     occurred_on = forms.DateField(
         label=_("When"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
+
+    def __init__(self, *args: Any, episode: Episode, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.set_date_rule("occurred_on", dates.entry_rule(episode))
 
 
 @staff_required
@@ -46,7 +55,9 @@ def milestone_new(request: AuthedRequest, episode_id: int) -> HttpResponse:
     episode = episode_for_actor(
         actor=request.user, episode_id=episode_id, need=Access.WRITE, action="milestone.new"
     )
-    form = ManualMilestoneForm(request.POST or None, initial={"occurred_on": timezone.localdate()})
+    form = ManualMilestoneForm(
+        request.POST or None, initial={"occurred_on": timezone.localdate()}, episode=episode
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.milestone_record(actor=request.user, episode=episode, **form.cleaned_data)
@@ -59,8 +70,10 @@ def milestone_new(request: AuthedRequest, episode_id: int) -> HttpResponse:
 
 
 class CelebrationMessageForm(forms.Form):
-    text = forms.CharField(
-        label=_("Message to the client"), max_length=280, widget=forms.Textarea(attrs={"rows": 2})
+    text = LimitedTextField(
+        label=_("Message to the client"),
+        max_length=services.MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

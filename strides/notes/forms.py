@@ -1,11 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-NOTE_MAX_LENGTH = 50_000
+from strides.notes.services import NOTE_MAX_LENGTH
+from strides.text_limits import LimitedTextField
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(
+    text = LimitedTextField(
         label=_("Session note"),
         max_length=NOTE_MAX_LENGTH,
         strip=False,

@@ -12,6 +12,9 @@ from strides.audit.services import audit_record
 from strides.clients.models import Appointment
 from strides.crypto import encrypt_text
 from strides.notes.models import Note, NoteRevision
+from strides.text_limits import check_length
+
+NOTE_MAX_LENGTH = 50_000
 
 
 class NoteConflict(ValidationError):
@@ -89,6 +92,7 @@ def note_save(*, actor: User, appointment: Appointment, text: str, base_version:
     """Save the note of `appointment` as `text`, against the version the editor opened
     (0 for a note not yet written). `NoteConflict` when the stored version moved on."""
     require_write(actor=actor, client=appointment.episode.client, action="note.save")
+    check_length(text, NOTE_MAX_LENGTH)
     try:
         with transaction.atomic():
             return _save_locked(

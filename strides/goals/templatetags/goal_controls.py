@@ -16,4 +16,6 @@ def goal_rating_form(context: template.Context, goal: Goal) -> GoalRatingForm:
     refused: Any = context.get("rating_form")
     if isinstance(refused, GoalRatingForm) and refused.goal_id == goal.pk:
         return refused
-    return GoalRatingForm(goal_id=goal.pk, initial={"rated_on": timezone.localdate()})
+    return GoalRatingForm(
+        goal_id=goal.pk, episode=goal.episode, initial={"rated_on": timezone.localdate()}
+    )
