@@ -72,9 +72,11 @@ class PracticeRun:
 
     def export(self, assignment: str) -> None:
         name, value = assignment.split("=", 1)
-        if name == "STRIDES_DATABASE_URL" and self.database_url is None:
-            return  # "or keep SQLite": the default database in the var folder
-        self.env[name] = self.database_url if name == "STRIDES_DATABASE_URL" else value
+        if name == "STRIDES_DATABASE_URL":
+            if self.database_url is None:
+                return  # "or keep SQLite": the default database in the var folder
+            value = self.database_url
+        self.env[name] = value
 
     def make_venv(self, line: str) -> None:
         if not self.install:
