@@ -38,7 +38,7 @@ def insecure_setting_problems(
     ):
         problems.append(
             "STRIDES_SECRET_KEY is weak or a default. Unset it to have Strides generate one "
-            "under var/, or set it to a random string of at least 40 characters "
+            "in its var folder, or set it to a random string of at least 40 characters "
             '(python3 -c "import secrets; print(secrets.token_urlsafe(50))").'
         )
     if not allowed_hosts or any(host.strip() in {"*", ".*"} for host in allowed_hosts):
@@ -71,13 +71,12 @@ def refuse_insecure_settings(
 
 # Settings naming a key file kept outside the database. Each such file must be readable
 # by its owner only; add the setting of a new key file here.
-KEY_FILE_SETTINGS = ["STRIDES_ENCRYPTION_KEY_FILE"]
+KEY_FILE_SETTINGS = ["SECRET_KEY_FILE", "STRIDES_ENCRYPTION_KEY_FILE"]
 
 
 def private_files() -> list[Path]:
     """The files of this installation that only their owner may read."""
-    paths = [Path(settings.VAR_DIR) / "secret_key"]
-    paths += [Path(getattr(settings, name)) for name in KEY_FILE_SETTINGS]
+    paths = [Path(getattr(settings, name)) for name in KEY_FILE_SETTINGS]
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.sqlite3":
         name = str(database["NAME"])

@@ -27,7 +27,8 @@ VAR_DIR = Path(env_str("STRIDES_VAR_DIR") or str(default_var_dir())).resolve()
 create_private_directory(VAR_DIR)
 
 DEBUG = env_bool("STRIDES_DEBUG", False)
-SECRET_KEY = env_str("STRIDES_SECRET_KEY") or read_or_create_secret_key(VAR_DIR / "secret_key")
+SECRET_KEY_FILE = VAR_DIR / "secret_key"
+SECRET_KEY = env_str("STRIDES_SECRET_KEY") or read_or_create_secret_key(SECRET_KEY_FILE)
 ALLOWED_HOSTS = env_list("STRIDES_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 HTTPS = env_bool("STRIDES_HTTPS", False)
 
