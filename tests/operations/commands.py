@@ -16,7 +16,9 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # The console script installed beside the interpreter that runs the tests.
 STRIDES = Path(sys.executable).with_name("strides")
-STRIDES_SETTINGS = {
+# What the test run itself may have set (the browser tests allow async-unsafe calls).
+TEST_RUN_SETTINGS = {
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
     "STRIDES_VAR_DIR",
     "STRIDES_DATABASE_URL",
     "STRIDES_SECRET_KEY",
@@ -31,7 +33,7 @@ STRIDES_SETTINGS = {
 
 
 def clean_env(extra: Mapping[str, str]) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if key not in STRIDES_SETTINGS}
+    env = {key: value for key, value in os.environ.items() if key not in TEST_RUN_SETTINGS}
     return env | dict(extra)
 
 
