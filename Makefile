@@ -2,7 +2,12 @@
 PYTHON ?= $(shell command -v python3.13 2>/dev/null || echo python3)
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# What the app needs (`make demo`), and that plus the test tools (`make test`, lint, ...).
+APP_STAMP := $(VENV)/.installed-app
+TEST_STAMP := $(VENV)/.installed
+# The demo and the tests keep their data (SQLite, keys) in this clone's var/, whatever
+# STRIDES_VAR_DIR says elsewhere; Strides' own default is ~/.local/share/strides.
+CLONE_VAR_DIR := $(CURDIR)/var
 
 .PHONY: demo test test-fast lint typecheck check clean
 
@@ -11,21 +16,25 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): $(BIN)/python pyproject.toml
+$(APP_STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(APP_STAMP)
+
+$(TEST_STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	touch $(TEST_STAMP) $(APP_STAMP)
 
-demo: $(STAMP)
-	$(BIN)/strides demo $(if $(ADDR),--addr $(ADDR))
+demo: $(APP_STAMP)
+	STRIDES_VAR_DIR='$(CLONE_VAR_DIR)' $(BIN)/strides demo $(if $(ADDR),--addr $(ADDR))
 
-test: $(STAMP)
-	$(BIN)/pytest -n 2 --dist loadfile
+test: $(TEST_STAMP)
+	STRIDES_VAR_DIR='$(CLONE_VAR_DIR)' $(BIN)/pytest -n 2 --dist loadfile
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
 
 
-typecheck: $(STAMP)
+typecheck: $(TEST_STAMP)
 	$(BIN)/mypy strides tests bench
 
 check: lint typecheck test

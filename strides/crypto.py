@@ -1,9 +1,11 @@
 """The application's key ring for encrypted free text (notes, goals).
 
 Keys come from `STRIDES_ENCRYPTION_KEYS` (comma-separated, newest first) or from the key
-file `STRIDES_ENCRYPTION_KEY_FILE` (default `var/encryption.keys`, created with one fresh
-key at mode 0600 on first use when no keys are configured). They are never stored in the
-database. Rotation: `strides encryption rotate` (see the README).
+file `STRIDES_ENCRYPTION_KEY_FILE` (default `encryption.keys` in the var folder, made with
+one fresh key at mode 0600 on first use when no keys are configured, unless the database
+already holds encrypted values: then the key file is missing, not new, and Strides
+refuses). They are never stored in the database. Rotation: `strides encryption rotate`
+(see the README).
 """
 
 import fcntl
@@ -11,8 +13,10 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connection
 
-from strides.lib.encryption import KeyRing, create_key_file, load_keys
+from strides.env import create_private_directory
+from strides.lib.encryption import KeyConfigurationError, KeyRing, create_key_file, load_keys
 
 ENV_NAME = "STRIDES_ENCRYPTION_KEYS"
 
@@ -24,18 +28,46 @@ def key_file_path() -> Path:
 @cache
 def key_ring() -> KeyRing:
     if settings.STRIDES_ENCRYPTION_KEYS:
-        return load_keys(env_value=settings.STRIDES_ENCRYPTION_KEYS, key_file=None,
-                         env_name=ENV_NAME)
+        return load_keys(
+            env_value=settings.STRIDES_ENCRYPTION_KEYS, key_file=None, env_name=ENV_NAME
+        )
     path = key_file_path()
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        create_private_directory(path.parent)
         # Several processes may start at once (gunicorn workers, test workers): one
         # creates the file while the others wait on the lock.
         with open(path.with_name(path.name + ".lock"), "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             if not path.exists():
+                refuse_new_key_over_encrypted_values(path)
                 create_key_file(path)
     return load_keys(env_value=None, key_file=path)
+
+
+def refuse_new_key_over_encrypted_values(path: Path) -> None:
+    """Raise unless the database holds no encrypted value a new key would fail to read.
+
+    A missing key file next to encrypted rows means Strides was pointed at the wrong
+    place (another var folder, a key file not restored): a fresh key would make every
+    note unreadable, so Strides stops and says where it looked.
+    """
+    # The registry of encrypted fields imports the models, which import this module.
+    from strides.encrypted_fields import encrypted_fields
+
+    tables = set(connection.introspection.table_names())
+    holding = [
+        field.label
+        for field in encrypted_fields()
+        if field.model._meta.db_table in tables and field.rows().exists()
+    ]
+    if holding:
+        raise KeyConfigurationError(
+            f"the key file {path} does not exist, but the database already holds encrypted "
+            f"values ({', '.join(holding)}); a new key could not read them, so Strides will "
+            "not create one. Point STRIDES_ENCRYPTION_KEY_FILE at the key file that "
+            "encrypted them (or STRIDES_VAR_DIR at the folder holding its encryption.keys), "
+            f"or pass the keys in {ENV_NAME}."
+        )
 
 
 def reload_key_ring() -> KeyRing:

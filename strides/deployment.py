@@ -1,10 +1,22 @@
-"""The refusal to start in production with insecure settings.
+"""The refusal to start with insecure settings or with data files others can read.
 
-Called at the end of settings.py when debug is off. Each problem names the variable
-to change, so an IT person can fix it without reading code.
+`refuse_insecure_settings` is called at the end of settings.py when debug is off. Each
+problem names the variable to change, so an IT person can fix it without reading code.
+
+`check_private_files` is a system check (registered by the web app), so `strides serve`,
+`strides demo`, `strides migrate` and `strides check` refuse to run while the SQLite
+database (with its `-wal` and `-shm` files) or a key file is open to group or others,
+debug or not, and say which `chmod` fixes it.
 """
 
+import stat
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
+
+from django.conf import settings
+from django.core import checks
 
 WEAK_SECRETS = {"", "secret", "changeme", "change-me", "django-insecure", "strides", "dev"}
 MIN_SECRET_LENGTH = 40
@@ -26,7 +38,7 @@ def insecure_setting_problems(
     ):
         problems.append(
             "STRIDES_SECRET_KEY is weak or a default. Unset it to have Strides generate one "
-            "under var/, or set it to a random string of at least 40 characters "
+            "in its var folder, or set it to a random string of at least 40 characters "
             '(python3 -c "import secrets; print(secrets.token_urlsafe(50))").'
         )
     if not allowed_hosts or any(host.strip() in {"*", ".*"} for host in allowed_hosts):
@@ -55,3 +67,45 @@ def refuse_insecure_settings(
             "Strides refuses to start with debug off and insecure settings:\n"
             f"{lines}\n(For a local trial only, STRIDES_DEBUG=1 lifts this check.)"
         )
+
+
+# Settings naming a key file kept outside the database. Each such file must be readable
+# by its owner only; add the setting of a new key file here.
+KEY_FILE_SETTINGS = [
+    "SECRET_KEY_FILE",
+    "STRIDES_ENCRYPTION_KEY_FILE",
+    "STRIDES_AUDIT_KEY_FILE",
+    "STRIDES_AUDIT_CHECKPOINT_FILE",
+]
+
+
+def private_files() -> list[Path]:
+    """The files of this installation that only their owner may read."""
+    paths = [Path(getattr(settings, name)) for name in KEY_FILE_SETTINGS]
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        name = str(database["NAME"])
+        paths += [Path(name), Path(f"{name}-wal"), Path(f"{name}-shm")]
+    return paths
+
+
+def open_file_problems(paths: Iterable[Path]) -> list[str]:
+    """One line per existing file that group or others may read or write, with the fix."""
+    problems = []
+    for path in paths:
+        try:
+            mode = stat.S_IMODE(path.stat().st_mode)
+        except FileNotFoundError:
+            continue
+        if mode & 0o077:
+            problems.append(
+                f"{path} has mode {mode:04o}, so other accounts on this machine can read it; "
+                f"Strides refuses to run until only its owner can. Fix with: chmod 600 {path}"
+            )
+    return problems
+
+
+def check_private_files(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
+    return [
+        checks.Error(problem, id="strides.E001") for problem in open_file_problems(private_files())
+    ]

@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from strides.deployment import refuse_insecure_settings
 from strides.env import (
+    create_private_directory,
+    create_private_file,
+    default_var_dir,
     env_bool,
     env_choice,
     env_int,
@@ -18,10 +21,16 @@ from strides.env import (
 from strides.progress.talking_therapies import DETERIORATION_RULES
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-VAR_DIR = Path(env_str("STRIDES_VAR_DIR", str(Path.cwd() / "var"))).resolve()
+# Data paths (SQLite, generated keys, static files): one fixed place, never the working
+# directory, so starting Strides from another folder cannot open an empty clinic or make
+# a new encryption key. The folder is created 0700 and the SQLite file 0600; start-up
+# checks (strides.deployment) refuse database or key files others can read.
+VAR_DIR = Path(env_str("STRIDES_VAR_DIR") or str(default_var_dir())).resolve()
+create_private_directory(VAR_DIR)
 
 DEBUG = env_bool("STRIDES_DEBUG", False)
-SECRET_KEY = env_str("STRIDES_SECRET_KEY") or read_or_create_secret_key(VAR_DIR / "secret_key")
+SECRET_KEY_FILE = VAR_DIR / "secret_key"
+SECRET_KEY = env_str("STRIDES_SECRET_KEY") or read_or_create_secret_key(SECRET_KEY_FILE)
 ALLOWED_HOSTS = env_list("STRIDES_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 HTTPS = env_bool("STRIDES_HTTPS", False)
 
@@ -29,7 +38,9 @@ DEFAULT_DATABASE_URL = f"sqlite:///{VAR_DIR / 'strides.sqlite3'}"
 DATABASE_URL = env_str("STRIDES_DATABASE_URL", DEFAULT_DATABASE_URL)
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    SQLITE_FILE = Path(DATABASES["default"]["NAME"])
+    create_private_directory(SQLITE_FILE.parent)
+    create_private_file(SQLITE_FILE)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers work while one writer writes; IMMEDIATE makes every write

@@ -285,8 +285,18 @@ def seed_demo(
 
 
 def reset_demo_passwords(password: str) -> int:
-    users = list(User.objects.filter(username__in=[username for username, *_ in STAFF]))
-    for user in users:
-        user.set_password(password)
-        user.save(update_fields=["password"])
+    """Give the demo staff accounts `password`, audited with their ids; return how many."""
+    with transaction.atomic():
+        users = list(
+            User.objects.filter(username__in=[username for username, *_ in STAFF]).order_by("pk")
+        )
+        for user in users:
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        audit_record(
+            actor=None,
+            actor_label="demo-seeder",
+            action="demo.reset_passwords",
+            detail={"user_ids": [user.pk for user in users]},
+        )
     return len(users)

@@ -4,6 +4,7 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from strides.accounts.models import Role
@@ -11,7 +12,10 @@ from strides.accounts.services import user_create
 
 
 class Command(BaseCommand):
-    help = "Create an admin account (the first one of a new clinic, or another)."
+    help = (
+        "Create an admin account (the first one of a new clinic, or another). Applies "
+        "pending migrations first, so it works on an empty database."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("username")
@@ -23,6 +27,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
         if options["password_from_env"]:
             password = os.environ.get(options["password_from_env"], "")
         else:

@@ -21,24 +21,30 @@ class Command(BaseCommand):
             "--seed", type=int, default=1, help="random seed (same seed, same clinic)"
         )
         parser.add_argument("--no-serve", action="store_true", help="seed only, do not serve")
+        parser.add_argument(
+            "--reset-passwords",
+            action="store_true",
+            help="on an already seeded database, give the demo logins a new password "
+            "(STRIDES_DEMO_PASSWORD, or a generated one); audited",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
-        given = os.environ.get("STRIDES_DEMO_PASSWORD", "")
+        password = os.environ.get("STRIDES_DEMO_PASSWORD", "") or secrets.token_urlsafe(9)
         logins = ", ".join(f"{username} ({role})" for username, _f, _l, role in STAFF)
         if User.objects.exists():
-            if given:
-                reset_demo_passwords(given)
+            if options["reset_passwords"]:
+                reset_demo_passwords(password)
                 self.stdout.write(
-                    f"Demo clinic already seeded; logins {logins} now use STRIDES_DEMO_PASSWORD."
+                    f"Demo clinic already seeded; passwords reset. Demo logins: {logins}; "
+                    f"password: {password}"
                 )
             else:
                 self.stdout.write(
-                    "Demo clinic already seeded; sign in with the password printed "
-                    "when it was seeded, or set STRIDES_DEMO_PASSWORD to reset it."
+                    "Demo clinic already seeded; passwords unchanged (sign in with the one "
+                    "printed when it was seeded, or run `strides demo --reset-passwords`)."
                 )
         else:
-            password = given or secrets.token_urlsafe(9)
             counts = seed_demo(
                 password=password,
                 n_clients=options["clients"],

@@ -4,7 +4,10 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+from strides.crypto import key_ring
+from strides.lib.encryption import KeyConfigurationError
 
 
 class Command(BaseCommand):
@@ -18,6 +21,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["skip_migrate"]:
             call_command("migrate", interactive=False, verbosity=1)
+        try:
+            key_ring()  # refuse now, not at the first note, when the key file is missing
+        except KeyConfigurationError as error:
+            raise CommandError(str(error)) from None
         self.stdout.write(f"Serving Strides on http://{options['addr']}/ (Ctrl+C stops).")
         self.stdout.flush()
         argv = [
