@@ -28,6 +28,8 @@ def url_names(resolver: URLResolver, namespace: str = "") -> Iterator[tuple[str,
 
 
 class NoStoreTests(PersonaTestCase):
+    parameters: dict[str, object]
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -80,7 +82,9 @@ class NoStoreTests(PersonaTestCase):
 
     def assert_no_store(self, url: str) -> None:
         response = self.client.get(url)
-        self.assertIn("no-store", response.get("Cache-Control", ""), f"{url} ({response.status_code})")
+        self.assertIn(
+            "no-store", response.get("Cache-Control", ""), f"{url} ({response.status_code})"
+        )
 
     def test_every_url_says_no_store_to_a_signed_in_therapist(self) -> None:
         urls = self.urls()
