@@ -57,14 +57,17 @@ class Failures:
             or self.address >= settings.STRIDES_LOCKOUT_ADDRESS_FAILURES
         )
 
-    @property
-    def just_locked(self) -> bool:
-        """True on exactly the failure that reached one of the limits."""
-        return (
-            self.pair == settings.STRIDES_LOCKOUT_FAILURES
-            or self.username == settings.STRIDES_LOCKOUT_USERNAME_FAILURES
-            or self.address == settings.STRIDES_LOCKOUT_ADDRESS_FAILURES
-        )
+    def limit_reached(self) -> str:
+        """The limit this very failure reached (`username_address`, `username`,
+        `address`), or "" when it reached none."""
+        for limit, count, threshold in (
+            ("username_address", self.pair, settings.STRIDES_LOCKOUT_FAILURES),
+            ("username", self.username, settings.STRIDES_LOCKOUT_USERNAME_FAILURES),
+            ("address", self.address, settings.STRIDES_LOCKOUT_ADDRESS_FAILURES),
+        ):
+            if count == threshold:
+                return limit
+        return ""
 
 
 def recent_failures(username: str, address: str | None = None) -> Failures:
@@ -97,13 +100,14 @@ def record_failure(*, username: str, stage: str) -> None:
         outcome=Outcome.FAILURE,
         detail={"stage": stage},
     )
-    if label and recent_failures(label).just_locked:
+    limit = recent_failures(label).limit_reached() if label else ""
+    if limit:
         audit_record(
             actor=actor,
             actor_label=label,
             action="login.locked_out",
             outcome=Outcome.DENIED,
-            detail={"minutes": settings.STRIDES_LOCKOUT_MINUTES},
+            detail={"minutes": settings.STRIDES_LOCKOUT_MINUTES, "limit": limit},
         )
 
 

@@ -23,8 +23,10 @@ SHOW_SETTINGS = (
 
 
 def production_env(**extra: str) -> dict[str, str]:
+    # Without DJANGO_ALLOW_ASYNC_UNSAFE, which the browser tests set for this process.
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return {
-        **os.environ,
+        **inherited,
         "DJANGO_SETTINGS_MODULE": "strides.settings",
         "STRIDES_VAR_DIR": tempfile.mkdtemp(),
         "STRIDES_DEBUG": "0",

@@ -1,6 +1,7 @@
 """Sign-in throttles: two-factor codes, lockout per username and address, spraying,
 allauth's rate limits on a shared cache, and password reset without a mail server."""
 
+import json
 from typing import TYPE_CHECKING
 
 from allauth.mfa.totp.internal.auth import (
@@ -98,9 +99,9 @@ class LockoutScopeTests(SignInTestCase):
             self.attempt("tess", "wrong-password", ELSEWHERE)
         self.assertFalse(self.signed_in("tess", ELSEWHERE))
         self.assertTrue(self.signed_in("tess", HOME))
-        self.assertTrue(
-            AuditEvent.objects.filter(action="login.locked_out", actor=self.tess).exists()
-        )
+        locked = AuditEvent.objects.get(action="login.locked_out", actor=self.tess)
+        self.assertEqual(locked.source, ELSEWHERE)
+        self.assertEqual(json.loads(locked.detail)["limit"], "username_address")
 
     @override_settings(STRIDES_LOCKOUT_USERNAME_FAILURES=8)
     def test_per_username_backstop_counts_failures_from_everywhere(self) -> None:
@@ -115,6 +116,8 @@ class LockoutScopeTests(SignInTestCase):
             self.attempt(f"guess{n}", "Winter2026!", ELSEWHERE)
         self.assertFalse(self.signed_in("otto", ELSEWHERE))
         self.assertTrue(self.signed_in("otto", HOME))
+        locked = AuditEvent.objects.get(action="login.locked_out")
+        self.assertEqual(json.loads(locked.detail)["limit"], "address")
 
     def test_thresholds_are_documented_settings(self) -> None:
         self.assertEqual(
@@ -146,6 +149,14 @@ class AllauthRateLimitTests(SignInTestCase):
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608
             self.assertGreater(cursor.fetchone()[0], 0)
+
+    def test_attempts_refused_by_allauths_limit_are_audited_too(self) -> None:
+        limit = settings.STRIDES_LOCKOUT_USERNAME_FAILURES
+        for n in range(limit + 1):
+            response = self.attempt("tess", "wrong-password", f"203.0.113.{n}")
+        self.assertContains(response, "Too many failed login attempts")
+        failures = AuditEvent.objects.filter(action="login.failed", actor=self.tess)
+        self.assertEqual(failures.count(), limit + 1)
 
     def test_migrate_creates_the_cache_table(self) -> None:
         table = settings.CACHES["default"]["LOCATION"]
