@@ -9,7 +9,8 @@ def create_cache_table(sender: AppConfig, using: str, **kwargs: Any) -> None:
     """Every `migrate` (and so `strides serve` and `strides demo`) makes the cache table.
 
     allauth's rate limits live in Django's cache; a database table is the one cache all
-    gunicorn workers and app servers share without another service to run.
+    gunicorn workers and app servers share without another service to run. The signal
+    comes once per app with models (this app has none); an existing table is left alone.
     """
     call_command("createcachetable", database=using, verbosity=0)
 
@@ -19,4 +20,4 @@ class WebConfig(AppConfig):
     label = "web"
 
     def ready(self) -> None:
-        post_migrate.connect(create_cache_table, sender=self)
+        post_migrate.connect(create_cache_table, dispatch_uid="strides_cache_table")

@@ -11,16 +11,15 @@ from allauth.mfa.totp.internal.auth import (
     hotp_value,
     yield_hotp_counters_from_time,
 )
-from django.apps import apps
 from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 
 from strides.audit.models import AuditEvent
-from strides.web.apps import create_cache_table
 from tests.base import PASSWORD, PersonaTestCase
 
 if TYPE_CHECKING:
@@ -163,7 +162,7 @@ class AllauthRateLimitTests(SignInTestCase):
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE {connection.ops.quote_name(table)}")
         self.assertNotIn(table, connection.introspection.table_names())
-        create_cache_table(sender=apps.get_app_config("web"), using="default")
+        call_command("migrate", verbosity=0)
         self.assertIn(table, connection.introspection.table_names())
 
 
