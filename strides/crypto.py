@@ -24,9 +24,8 @@ def key_file_path() -> Path:
 @cache
 def key_ring() -> KeyRing:
     if settings.STRIDES_ENCRYPTION_KEYS:
-        return load_keys(
-            env_value=settings.STRIDES_ENCRYPTION_KEYS, key_file=None, env_name=ENV_NAME
-        )
+        return load_keys(env_value=settings.STRIDES_ENCRYPTION_KEYS, key_file=None,
+                         env_name=ENV_NAME)
     path = key_file_path()
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
