@@ -79,6 +79,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "strides.web.middleware.NoStoreMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -135,13 +136,8 @@ ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
 ACCOUNT_ADAPTER = "strides.accounts.adapter.StaffOnlyAccountAdapter"
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_SESSION_REMEMBER = False
-# Strides' own lockout (strides.accounts.lockout) counts failures from the audit trail,
-# so allauth's cache-based limits are off: one rule, one place, one message.
-ACCOUNT_RATE_LIMITS = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Strides"
-STRIDES_LOCKOUT_FAILURES = env_int("STRIDES_LOCKOUT_FAILURES", 5)
-STRIDES_LOCKOUT_MINUTES = env_int("STRIDES_LOCKOUT_MINUTES", 15)
 STRIDES_MFA_REQUIRED_ROLES = env_list("STRIDES_MFA_REQUIRED_ROLES", [])
 # Instruments staff complete about themselves (wellbeing); never offered for a client.
 STRIDES_STAFF_SELF_REPORT_INSTRUMENTS = ["proqol5"]
@@ -196,9 +192,80 @@ SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
-SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
-SECURE_HSTS_PRELOAD = HTTPS
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+
+# Web hardening (issue 9): proxy trust, HSTS scope, sign-in throttles, messages, cache.
+# A proxy's X-Forwarded-Proto / X-Forwarded-For is believed only when the operator says
+# Strides is reachable through that proxy alone; otherwise anyone could claim "https"
+# or any source address. (gunicorn itself trusts X-Forwarded-Proto from 127.0.0.1.)
+STRIDES_TRUSTED_PROXY = env_bool("STRIDES_TRUSTED_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if STRIDES_TRUSTED_PROXY else None
+# HSTS for sibling subdomains and the browsers' preload list is hard to undo: opt-in only.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and env_bool("STRIDES_HSTS_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = HTTPS and env_bool("STRIDES_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [
+    check
+    for check, opted_in in (
+        ("security.W005", SECURE_HSTS_INCLUDE_SUBDOMAINS),
+        ("security.W021", SECURE_HSTS_PRELOAD),
+    )
+    if not opted_in
+]
+# Lockout (strides.accounts.lockout), counted from the audit trail: failures per
+# username and source address lock that pair; a slower per-username backstop covers
+# attackers with many addresses; a per-address limit stops password spraying.
+STRIDES_LOCKOUT_MINUTES = env_int("STRIDES_LOCKOUT_MINUTES", 15)
+STRIDES_LOCKOUT_FAILURES = env_int("STRIDES_LOCKOUT_FAILURES", 5)
+STRIDES_LOCKOUT_USERNAME_FAILURES = env_int("STRIDES_LOCKOUT_USERNAME_FAILURES", 20)
+STRIDES_LOCKOUT_ADDRESS_FAILURES = env_int("STRIDES_LOCKOUT_ADDRESS_FAILURES", 20)
+# allauth's own rate limits, in its "amount/period/per" notation. They live in a
+# database cache table (created by every `migrate`), so all gunicorn workers and
+# servers share one count. Two-factor codes use "login_failed" keyed per user.
+_LOCKOUT_WINDOW = f"{STRIDES_LOCKOUT_MINUTES}m"
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": (
+        f"{STRIDES_LOCKOUT_ADDRESS_FAILURES}/{_LOCKOUT_WINDOW}/ip,"
+        f"{STRIDES_LOCKOUT_USERNAME_FAILURES}/{_LOCKOUT_WINDOW}/key"
+    ),
+    "reauthenticate": "10/m/user",
+    "change_password": "5/m/user",
+    "reset_password": "5/15m/ip,3/15m/key",
+    "reset_password_from_key": "20/15m/ip",
+    "signup": "5/m/ip",
+}
+MFA_FORMS = {"authenticate": "strides.accounts.signin.LockoutAuthenticateForm"}
+ACCOUNT_FORMS = {"reset_password": "strides.accounts.signin.ResetPasswordForm"}
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "strides_cache",
+    }
+}
+# Messages can carry clinical words ("Risk item endorsed"): keep them server-side.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+# Password reset mails need a mail server (SMTP with STARTTLS); without one there is
+# no mailer and the reset form says so instead of failing with a 500.
+STRIDES_EMAIL_HOST = env_str("STRIDES_EMAIL_HOST")
+MAILERS = (
+    {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": STRIDES_EMAIL_HOST,
+                "port": env_int("STRIDES_EMAIL_PORT", 587),
+                "username": env_str("STRIDES_EMAIL_USER"),
+                "password": env_str("STRIDES_EMAIL_PASSWORD"),
+                "use_tls": True,
+                "timeout": 20,
+            },
+        }
+    }
+    if STRIDES_EMAIL_HOST
+    else {}
+)
+if not MAILERS:  # no mailer on purpose: the reset form explains it
+    SILENCED_SYSTEM_CHECKS.append("mail.W001")
+DEFAULT_FROM_EMAIL = env_str("STRIDES_EMAIL_FROM", "strides@localhost")
 
 # Language and dates follow the user's browser locale.
 LANGUAGE_CODE = "en"

@@ -133,13 +133,13 @@ class ClientFlowTests(PersonaTestCase):
             start="2026-10-10",
         )
         self.login(self.tess)
-        response = self.client.get(reverse("caseload"), {"q": "tessclient"})
+        response = self.client.post(reverse("caseload"), {"q": "tessclient"})
         self.assertContains(response, "Robin Tessclient")
         self.assertNotContains(response, "Ari Other")
 
     def test_caseload_search_as_htmx_returns_only_rows(self) -> None:
         self.login(self.tess)
-        response = self.client.get(
+        response = self.client.post(
             reverse("caseload"),
             {"q": "robin"},
             headers={"HX-Request": "true", "HX-Target": "caseload-rows"},

@@ -41,7 +41,7 @@ class EscapingTests(PersonaTestCase):
 
     def test_search_term_renders_as_text(self) -> None:
         self.login(self.tess)
-        response = self.client.get(reverse("caseload"), {"q": PAYLOAD})
+        response = self.client.post(reverse("caseload"), {"q": PAYLOAD})
         self.assertNotIn("<script>alert", response.content.decode())
         self.assertContains(response, "&lt;script&gt;")
 

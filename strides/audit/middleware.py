@@ -2,7 +2,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from strides.audit.source import current_source
+from strides.audit.source import client_address, current_source
 
 
 class SourceAddressMiddleware:
@@ -12,7 +12,7 @@ class SourceAddressMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = current_source.set(request.META.get("REMOTE_ADDR", "") or "unknown")
+        token = current_source.set(client_address(request))
         try:
             return self.get_response(request)
         finally:

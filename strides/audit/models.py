@@ -46,7 +46,11 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["action", "actor_label", "at"])]
+        indexes = [
+            models.Index(fields=["action", "actor_label", "at"]),
+            # The lockout counts failed sign-ins per source address.
+            models.Index(fields=["action", "source", "at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.outcome}"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from strides.audit.selectors import audit_events
 from strides.audit.services import audit_record
+from strides.lib.csv_cells import safe_row
 from strides.web.requests import AuthedRequest, staff_required
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -73,19 +74,21 @@ def audit_export(request: AuthedRequest) -> StreamingHttpResponse:
         yield writer.writerow(header)
         for event in events.iterator(chunk_size=2000):
             yield writer.writerow(
-                [
-                    event.id,
-                    event.at.isoformat(),
-                    event.actor_label,
-                    event.action,
-                    event.outcome,
-                    event.client_id or "",
-                    event.object_type,
-                    event.object_id,
-                    event.source,
-                    event.detail,
-                    event.hash,
-                ]
+                safe_row(
+                    [
+                        event.id,
+                        event.at.isoformat(),
+                        event.actor_label,
+                        event.action,
+                        event.outcome,
+                        event.client_id or "",
+                        event.object_type,
+                        event.object_id,
+                        event.source,
+                        event.detail,
+                        event.hash,
+                    ]
+                )
             )
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")

@@ -79,7 +79,8 @@ def caseload(*, actor: User, query: str = "", include_ended: bool = False) -> Qu
     )
     if not include_ended:
         clients = clients.filter(active_episodes__gt=0)
-    audit_record(actor=actor, action="caseload.view", detail={"query": query} if query else None)
+    # Whether a search was made, never what was searched for (it may be a client's name).
+    audit_record(actor=actor, action="caseload.view", detail={"searched": True} if query else None)
     return clients.order_by("display_name", "id")
 
 

@@ -1,4 +1,4 @@
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -45,8 +45,14 @@ class EpisodePanel:
 
 
 @staff_required
+@require_http_methods(["GET", "POST"])
 def caseload(request: AuthedRequest) -> HttpResponse:
-    filters = dashboard.CaseloadFilters.from_query(request.GET)
+    # A client's name is searched for only in a POST body, so it never appears in a URL,
+    # the access log or the browser history; the other filters may come in the query.
+    if request.method == "POST":
+        filters = dashboard.CaseloadFilters.from_query(request.POST)
+    else:
+        filters = replace(dashboard.CaseloadFilters.from_query(request.GET), query="")
     rows = dashboard.caseload_rows(actor=request.user, filters=filters)
     context = {
         "rows": rows,

@@ -38,6 +38,7 @@ def test_tess_sees_her_caseload_and_none_of_ottos_clients(live_server, page: Pag
     page.get_by_label("Find a client").fill("robin")
     expect(page.get_by_role("link", name="Jo Tessclient")).to_have_count(0)
     expect(page.get_by_role("link", name="Robin Tessclient")).to_be_visible()
+    assert "robin" not in page.url  # the search term stays out of the address bar
 
     page.get_by_role("link", name="Robin Tessclient").click()
     expect(page.get_by_role("heading", name="Robin Tessclient")).to_be_visible()

@@ -9,6 +9,27 @@ from django.core.management.base import BaseCommand, CommandError
 from strides.crypto import key_ring
 from strides.lib.encryption import KeyConfigurationError
 
+# gunicorn's combined format without the query string (%(q)s, inside %(r)s) and the
+# referrer (%(f)s, a full URL): a search term or client name never reaches the log.
+ACCESS_LOG_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(a)s" %(M)sms'
+
+
+def gunicorn_argv(*, addr: str, workers: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "strides.wsgi:application",
+        "--bind",
+        addr,
+        "--workers",
+        str(workers),
+        "--access-logfile",
+        "-",
+        "--access-logformat",
+        ACCESS_LOG_FORMAT,
+    ]
+
 
 class Command(BaseCommand):
     help = "Apply migrations, then serve Strides with gunicorn (static files via WhiteNoise)."
@@ -27,16 +48,5 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         self.stdout.write(f"Serving Strides on http://{options['addr']}/ (Ctrl+C stops).")
         self.stdout.flush()
-        argv = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "strides.wsgi:application",
-            "--bind",
-            options["addr"],
-            "--workers",
-            str(options["workers"]),
-            "--access-logfile",
-            "-",
-        ]
+        argv = gunicorn_argv(addr=options["addr"], workers=options["workers"])
         os.execvp(argv[0], argv)  # noqa: S606  (replace this process with gunicorn)
