@@ -10,7 +10,7 @@ def alert_for_actor(
         actor=actor,
         queryset=Alert.objects.select_related("episode__client"),
         pk=alert_id,
-        client_of=lambda a: a.episode.client,
+        episode_of=lambda a: a.episode,
         need=need,
         action=action,
     )

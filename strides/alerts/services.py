@@ -53,7 +53,7 @@ def alerts_sync(*, actor: User | None, episode: Episode, detected: list[Detected
 @transaction.atomic
 def alert_acknowledge(*, actor: User, alert: Alert, action: str, note: str = "") -> Alert:
     """Record who acknowledged the alert, when, and what was done next."""
-    require_write(actor=actor, client=alert.episode.client, action="alert.acknowledge")
+    require_write(actor=actor, episode=alert.episode, action="alert.acknowledge")
     if action not in AlertAction.values:
         raise ValidationError(_("Choose what was done."))
     if action == AlertAction.OTHER and not note.strip():
@@ -79,7 +79,7 @@ def alert_acknowledge(*, actor: User, alert: Alert, action: str, note: str = "")
 @transaction.atomic
 def alert_snooze(*, actor: User, alert: Alert, until: date) -> Alert:
     """Hide a non-risk alert from the attention list until a date. Risk never snoozes."""
-    require_write(actor=actor, client=alert.episode.client, action="alert.snooze")
+    require_write(actor=actor, episode=alert.episode, action="alert.snooze")
     if alert.immediate:
         raise ValidationError(_("A risk alert cannot be snoozed."))
     if until <= timezone.localdate():
@@ -98,7 +98,7 @@ def alert_snooze(*, actor: User, alert: Alert, until: date) -> Alert:
 
 @transaction.atomic
 def alert_resolve(*, actor: User, alert: Alert) -> Alert:
-    require_write(actor=actor, client=alert.episode.client, action="alert.resolve")
+    require_write(actor=actor, episode=alert.episode, action="alert.resolve")
     if alert.status == AlertStatus.OPEN:
         raise ValidationError(_("Acknowledge the alert, with what was done, before resolving it."))
     alert.status = AlertStatus.RESOLVED
