@@ -56,7 +56,7 @@ def _is_active_therapist(user: User) -> bool:
     return user.is_authenticated and user.is_active and user.role == Role.THERAPIST
 
 
-def _reach(therapists: QuerySet[User]) -> QuerySet[Episode]:
+def _reach(therapists: QuerySet[User] | list[int]) -> QuerySet[Episode]:
     """The episodes these therapists read: their own, and the earlier episodes of the
     clients they treat now (a join with their open episodes, not a per-client EXISTS)."""
     earlier = Episode.objects.filter(
@@ -72,7 +72,7 @@ def readable_episodes(user: User) -> QuerySet[Episode]:
     if not user.is_authenticated or not user.is_active:
         return Episode.objects.none()
     if user.role == Role.THERAPIST:
-        return _reach(User.objects.filter(pk=user.pk))
+        return _reach([user.pk])
     if user.role == Role.SUPERVISOR:
         return _reach(User.objects.filter(supervisors=user, role=Role.THERAPIST, is_active=True))
     if user.role == Role.ADMIN:
