@@ -3,6 +3,7 @@ it first unless told): the current episode and its therapist, and wins to celebr
 Run on both: `STRIDES_DATABASE_URL=postgres://... pytest tests/security/test_ordering.py`."""
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import Count
 from django.test import TestCase
@@ -17,6 +18,12 @@ from strides.demo.seed import seed_demo
 from strides.milestones.models import Milestone
 from strides.outcomes.dashboard import wins_this_week
 from tests.base import PersonaTestCase
+
+
+def therapist_name(actor: User, client: Client, include_ended: bool = False) -> str:
+    """The therapist the actor's caseload shows for the client."""
+    row: Any = caseload(actor=actor, include_ended=include_ended).get(pk=client.pk)
+    return str(row.therapist_name)
 
 
 class CurrentEpisodeTests(PersonaTestCase):
@@ -34,8 +41,7 @@ class CurrentEpisodeTests(PersonaTestCase):
 
     def test_a_supervisor_sees_the_current_therapist(self) -> None:
         client = self.returning_client()
-        row = caseload(actor=self.sam).get(pk=client.pk)
-        self.assertEqual(row.therapist_name, "tess")
+        self.assertEqual(therapist_name(self.sam, client), "tess")
         self.login(self.sam)
         page = self.client.get(reverse("caseload"))
         self.assertContains(page, '<small class="muted">tess</small>', html=False)
@@ -53,8 +59,7 @@ class CurrentEpisodeTests(PersonaTestCase):
             granted_at=timezone.now(),
             expires_at=timezone.now() + timedelta(minutes=30),
         )
-        row = caseload(actor=self.admin, include_ended=True).get(pk=client.pk)
-        self.assertEqual(row.therapist_name, "tess")
+        self.assertEqual(therapist_name(self.admin, client, include_ended=True), "tess")
 
     def test_uncelebrated_wins_come_first(self) -> None:
         today = timezone.localdate()
@@ -91,7 +96,7 @@ class DemoHandoverTests(TestCase):
         self.assertEqual((earlier.therapist, current.therapist), (otto, tess))
         self.assertEqual((earlier.is_active, current.is_active), (False, True))
         for reader in (tess, sam):
-            self.assertEqual(caseload(actor=reader).get(pk=client.pk).therapist_name, "tess")
+            self.assertEqual(therapist_name(reader, client), "tess")
             self.assertEqual(episode_access(reader, earlier), Access.READ)
         self.assertEqual(episode_access(otto, earlier), Access.READ)
         self.assertEqual(episode_access(otto, current), Access.NONE)
