@@ -37,8 +37,12 @@ def episode_for_transfer(*, actor: User, episode_id: int) -> Episode:
 
 def supervised_by(*, user: User) -> QuerySet[Supervision]:
     """Who supervises the user, and since when: shown to them on their own page."""
-    return Supervision.objects.filter(supervisee=user).select_related("supervisor")
+    return Supervision.objects.filter(
+        supervisee=user, supervisor__is_active=True, supervisor__role=Role.SUPERVISOR
+    ).select_related("supervisor")
 
 
 def supervising(*, user: User) -> QuerySet[Supervision]:
-    return Supervision.objects.filter(supervisor=user).select_related("supervisee")
+    return Supervision.objects.filter(supervisor=user, supervisee__is_active=True).select_related(
+        "supervisee"
+    )
