@@ -185,6 +185,27 @@ class AlertClosingTests(PersonaTestCase):
         self.assertEqual(risk.status, "open")
         self.assertTrue(EpisodeProgress.objects.get(episode=self.tess_episode).has_open_risk)
 
+    def test_a_risk_alert_left_open_at_the_ending_is_still_acknowledged_by_its_therapist(
+        self,
+    ) -> None:
+        self.record(18, 0, item9=1)
+        (risk,) = self.alerts("risk")
+        end = START + timedelta(weeks=1)
+        episode_end(actor=self.tess, episode=self.tess_episode, end=end, end_reason="planned")
+        url = reverse("alert_acknowledge", args=[risk.pk])
+        self.login(self.otto)
+        self.assertEqual(self.client.post(url, {"action": "safety_plan"}).status_code, 404)
+        self.login(self.sam)  # her supervisor reads it, read-only
+        page = self.client.get(reverse("client_detail", args=[self.tess_client.pk]))
+        self.assertNotContains(page, url)
+        self.assertEqual(self.client.post(url, {"action": "safety_plan"}).status_code, 404)
+        self.login(self.tess)
+        page = self.client.get(reverse("client_detail", args=[self.tess_client.pk]))
+        self.assertContains(page, url)
+        self.assertEqual(self.client.post(url, {"action": "safety_plan"}).status_code, 302)
+        risk.refresh_from_db()
+        self.assertEqual((risk.status, risk.acknowledged_by), ("acknowledged", self.tess))
+
     def test_a_second_risk_updates_the_open_one_and_opens_anew_once_acknowledged(self) -> None:
         first = self.record(18, 0, item9=1)
         self.attend(1)

@@ -5,7 +5,7 @@ import os
 import subprocess
 import sys
 import tempfile
-from datetime import date, timedelta
+from datetime import timedelta
 from io import StringIO
 from pathlib import Path
 from unittest import mock
@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from strides.audit.models import AuditEvent
-from strides.clients.models import Appointment, BreakGlassGrant, Episode
+from strides.clients.models import Appointment, BreakGlassGrant
 from strides.crypto import encrypt_text, reload_key_ring
 from strides.lib.encryption import create_key_file, key_fingerprint, load_keys
 from strides.notes import rotation
@@ -85,15 +85,15 @@ class WriteAndReadTests(NoteTestCase):
 
 class ConflictTests(NoteTestCase):
     def setUp(self) -> None:
-        # otto also treats Robin (a second episode), so both may write Robin's notes.
-        Episode.objects.create(client=self.tess_client, therapist=self.otto, start=date(2026, 9, 5))
+        # Only the episode's therapist writes its notes: tess in two browser tabs, one
+        # of them (`save`, the service) saving while the other is still open.
         self.save("Tess: discussed the exposure plan.")
 
     def test_second_editor_with_a_stale_version_is_refused_and_nothing_is_lost(self) -> None:
         self.save("Tess: discussed the exposure plan, set homework.", base_version=1)
-        self.login(self.otto)
+        self.login(self.tess)
         response = self.client.post(
-            self.url(), {"text": "Otto: client anxious about work.", "base_version": 1}
+            self.url(), {"text": "Tab 2: client anxious about work.", "base_version": 1}
         )
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "was saved by tess after you opened it")
@@ -102,7 +102,7 @@ class ConflictTests(NoteTestCase):
             response, "readonly>\nTess: discussed the exposure plan, set homework.</textarea>"
         )
         self.assertContains(response, 'name="text"')
-        self.assertContains(response, "Otto: client anxious about work.</textarea>")
+        self.assertContains(response, "Tab 2: client anxious about work.</textarea>")
         self.assertContains(response, 'name="base_version" value="2"')
         note = Note.objects.get()
         self.assertEqual(note.body, "Tess: discussed the exposure plan, set homework.")
@@ -110,13 +110,13 @@ class ConflictTests(NoteTestCase):
 
     def test_merged_text_saves_against_the_new_version(self) -> None:
         self.save("Tess: v2", base_version=1)
-        self.login(self.otto)
-        self.client.post(self.url(), {"text": "Otto: mine", "base_version": 1})
-        response = self.client.post(self.url(), {"text": "Tess: v2\nOtto: mine", "base_version": 2})
+        self.login(self.tess)
+        self.client.post(self.url(), {"text": "Tab 2: v3", "base_version": 1})
+        response = self.client.post(self.url(), {"text": "Tess: v2\nTab 2: v3", "base_version": 2})
         self.assertRedirects(response, self.url())
         note = Note.objects.get()
         self.assertEqual(
-            (note.body, note.version, note.updated_by), ("Tess: v2\nOtto: mine", 3, self.otto)
+            (note.body, note.version, note.updated_by), ("Tess: v2\nTab 2: v3", 3, self.tess)
         )
         self.assertEqual(
             [r.body for r in note.revisions.order_by("version")],
@@ -131,7 +131,7 @@ class ConflictTests(NoteTestCase):
             self.assertRaises(NoteConflict) as caught,
         ):
             note_save(
-                actor=self.otto, appointment=self.tess_appointment, text="mine", base_version=0
+                actor=self.tess, appointment=self.tess_appointment, text="mine", base_version=0
             )
         self.assertEqual(caught.exception.theirs, "Tess: discussed the exposure plan.")
         self.assertEqual(Note.objects.count(), 1)
@@ -139,7 +139,7 @@ class ConflictTests(NoteTestCase):
     def test_service_conflict_carries_both_texts_and_the_current_version(self) -> None:
         with self.assertRaises(NoteConflict) as caught:
             note_save(
-                actor=self.otto, appointment=self.tess_appointment, text="mine", base_version=0
+                actor=self.tess, appointment=self.tess_appointment, text="mine", base_version=0
             )
         conflict = caught.exception
         self.assertEqual(

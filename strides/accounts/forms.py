@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -25,3 +27,17 @@ class EditStaffForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         queryset=User.objects.filter(role=Role.THERAPIST).order_by("username"),
     )
+
+
+class TransferEpisodeForm(forms.Form):
+    """Choose the active therapist (other than the current one) who takes the episode."""
+
+    def __init__(self, *args: Any, current: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["therapist"] = forms.ModelChoiceField(
+            label=_("New therapist"),
+            queryset=User.objects.filter(role=Role.THERAPIST, is_active=True)
+            .exclude(pk=current.pk)
+            .order_by("username"),
+            help_text=_("They treat the episode from now on; the previous therapist loses access."),
+        )

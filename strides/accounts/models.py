@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,9 +18,29 @@ class User(AbstractUser):
         "self",
         symmetrical=False,
         blank=True,
+        through="Supervision",
+        through_fields=("supervisor", "supervisee"),
         related_name="supervisors",
         help_text=_("Therapists whose caseloads this supervisor may read."),
     )
 
     def display(self) -> str:
         return self.get_full_name() or self.username
+
+
+class Supervision(models.Model):
+    """A supervisor reads what one therapist reads, read-only, since `since` (shown to
+    the therapist on their account page)."""
+
+    supervisor = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    supervisee = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    since = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["since", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["supervisor", "supervisee"], name="supervision_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supervisor} supervises {self.supervisee}"

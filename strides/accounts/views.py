@@ -6,7 +6,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from strides.accounts import selectors, services
-from strides.accounts.forms import EditStaffForm, NewStaffForm
+from strides.accounts.forms import EditStaffForm, NewStaffForm, TransferEpisodeForm
+from strides.clients import services as client_services
 from strides.web.forms import add_service_errors
 from strides.web.requests import AuthedRequest, staff_required
 
@@ -50,4 +51,45 @@ def staff_edit(request: AuthedRequest, user_id: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             return redirect("staff_list")
-    return render(request, "accounts/staff_form.html", {"form": form, "member": member})
+    context = {
+        "form": form,
+        "member": member,
+        "open_episodes": selectors.open_episodes_of(actor=request.user, therapist=member),
+    }
+    return render(request, "accounts/staff_form.html", context)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def episode_transfer(request: AuthedRequest, episode_id: int) -> HttpResponse:
+    episode = selectors.episode_for_transfer(actor=request.user, episode_id=episode_id)
+    previous = episode.therapist
+    form = TransferEpisodeForm(request.POST or None, current=previous)
+    if request.method == "POST" and form.is_valid():
+        try:
+            client_services.episode_transfer(
+                actor=request.user, episode=episode, therapist=form.cleaned_data["therapist"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Episode %(episode)s transferred from %(old)s to %(new)s.")
+                % {
+                    "episode": episode.pk,
+                    "old": previous.display(),
+                    "new": form.cleaned_data["therapist"].display(),
+                },
+            )
+            return redirect("staff_edit", user_id=previous.pk)
+    return render(request, "accounts/episode_transfer.html", {"form": form, "episode": episode})
+
+
+@staff_required
+def my_account(request: AuthedRequest) -> HttpResponse:
+    context = {
+        "supervised_by": selectors.supervised_by(user=request.user),
+        "supervising": selectors.supervising(user=request.user),
+    }
+    return render(request, "accounts/my_account.html", context)

@@ -1,16 +1,22 @@
 from strides.accounts.models import User
-from strides.accounts.permissions import Access, record_for_actor
+from strides.accounts.permissions import Access, record_for_actor, require_alert_handler
 from strides.alerts.models import Alert
 
 
-def alert_for_actor(
-    *, actor: User, alert_id: int, need: Access = Access.READ, action: str = "alert.view"
-) -> Alert:
+def alert_for_actor(*, actor: User, alert_id: int, action: str = "alert.view") -> Alert:
     return record_for_actor(
         actor=actor,
         queryset=Alert.objects.select_related("episode__client"),
         pk=alert_id,
-        client_of=lambda a: a.episode.client,
-        need=need,
+        episode_of=lambda a: a.episode,
+        need=Access.READ,
         action=action,
     )
+
+
+def alert_to_handle_for_actor(*, actor: User, alert_id: int) -> Alert:
+    """An alert its episode's therapist acknowledges, snoozes or resolves (also after the
+    episode ended); 404 and a denied audit event for anyone else."""
+    alert = alert_for_actor(actor=actor, alert_id=alert_id, action="alert.edit")
+    require_alert_handler(actor=actor, episode=alert.episode, action="alert.edit")
+    return alert

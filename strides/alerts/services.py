@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from strides.accounts.models import User
-from strides.accounts.permissions import require_write
+from strides.accounts.permissions import require_alert_handler
 from strides.alerts.models import Alert, AlertAction, AlertStatus
 from strides.audit.services import audit_record
 from strides.clients.models import Episode
@@ -169,7 +169,7 @@ def alerts_sync(*, actor: User | None, episode: Episode, reading: AlertReading) 
 @transaction.atomic
 def alert_acknowledge(*, actor: User, alert: Alert, action: str, note: str = "") -> Alert:
     """Record who acknowledged the alert, when, and what was done next."""
-    require_write(actor=actor, client=alert.episode.client, action="alert.acknowledge")
+    require_alert_handler(actor=actor, episode=alert.episode, action="alert.acknowledge")
     if alert.status in (AlertStatus.CLOSED, AlertStatus.RESOLVED):
         raise ValidationError(_("This alert is already closed."))
     if action not in AlertAction.values:
@@ -192,7 +192,7 @@ def alert_acknowledge(*, actor: User, alert: Alert, action: str, note: str = "")
 @transaction.atomic
 def alert_snooze(*, actor: User, alert: Alert, until: date) -> Alert:
     """Hide a non-risk alert from the attention list until a date. Risk never snoozes."""
-    require_write(actor=actor, client=alert.episode.client, action="alert.snooze")
+    require_alert_handler(actor=actor, episode=alert.episode, action="alert.snooze")
     if alert.immediate:
         raise ValidationError(_("A risk alert cannot be snoozed."))
     if until <= timezone.localdate():
@@ -211,7 +211,7 @@ def alert_snooze(*, actor: User, alert: Alert, until: date) -> Alert:
 
 @transaction.atomic
 def alert_resolve(*, actor: User, alert: Alert) -> Alert:
-    require_write(actor=actor, client=alert.episode.client, action="alert.resolve")
+    require_alert_handler(actor=actor, episode=alert.episode, action="alert.resolve")
     if alert.status == AlertStatus.OPEN:
         raise ValidationError(_("Acknowledge the alert, with what was done, before resolving it."))
     if alert.status != AlertStatus.ACKNOWLEDGED:

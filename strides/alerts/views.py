@@ -6,7 +6,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from strides.accounts.permissions import Access
 from strides.alerts import selectors, services
 from strides.alerts.forms import AcknowledgeForm, SnoozeForm
 from strides.alerts.models import Alert
@@ -33,9 +32,7 @@ def _render_alert(request: AuthedRequest, alert: Alert, **forms: object) -> Http
 @staff_required
 @require_http_methods(["GET", "POST"])
 def alert_acknowledge(request: AuthedRequest, alert_id: int) -> HttpResponse:
-    alert = selectors.alert_for_actor(
-        actor=request.user, alert_id=alert_id, need=Access.WRITE, action="alert.edit"
-    )
+    alert = selectors.alert_to_handle_for_actor(actor=request.user, alert_id=alert_id)
     form = AcknowledgeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -60,9 +57,7 @@ def alert_acknowledge(request: AuthedRequest, alert_id: int) -> HttpResponse:
 @staff_required
 @require_http_methods(["GET", "POST"])
 def alert_snooze(request: AuthedRequest, alert_id: int) -> HttpResponse:
-    alert = selectors.alert_for_actor(
-        actor=request.user, alert_id=alert_id, need=Access.WRITE, action="alert.edit"
-    )
+    alert = selectors.alert_to_handle_for_actor(actor=request.user, alert_id=alert_id)
     form = SnoozeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -78,9 +73,7 @@ def alert_snooze(request: AuthedRequest, alert_id: int) -> HttpResponse:
 @staff_required
 @require_http_methods(["POST"])
 def alert_resolve(request: AuthedRequest, alert_id: int) -> HttpResponse:
-    alert = selectors.alert_for_actor(
-        actor=request.user, alert_id=alert_id, need=Access.WRITE, action="alert.edit"
-    )
+    alert = selectors.alert_to_handle_for_actor(actor=request.user, alert_id=alert_id)
     try:
         services.alert_resolve(actor=request.user, alert=alert)
     except ValidationError as error:

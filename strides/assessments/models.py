@@ -60,13 +60,19 @@ class Assessment(models.Model):
         help_text="the original entry of a chain of corrections (None for an original)",
     )
     amendment_reason_encrypted = models.TextField(blank=True)
-    submission_key = models.UUIDField(unique=True)
+    submission_key = models.UUIDField()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["taken_on", "id"]
         indexes = [
             models.Index(fields=["episode", "instrument_code", "is_current", "taken_on"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["episode", "entered_by", "submission_key"],
+                name="assessment_submitted_once",
+            )
         ]
 
     def __str__(self) -> str:

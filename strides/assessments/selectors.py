@@ -4,10 +4,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
 from strides.accounts.models import User
-from strides.accounts.permissions import Access, client_access, record_for_actor
+from strides.accounts.permissions import Access, episode_access, record_for_actor
 from strides.assessments.models import Assessment
 from strides.clients.models import Episode
 from strides.instruments import NOT_APPLICABLE, Instrument, get_instrument, list_instruments
@@ -84,7 +84,7 @@ def assessment_for_actor(
             "episode__client", "episode__therapist", "entered_by"
         ),
         pk=assessment_id,
-        client_of=lambda a: a.episode.client,
+        episode_of=lambda a: a.episode,
         need=need,
         action=action,
     )
@@ -163,10 +163,11 @@ def risk_instruments() -> list[str]:
     return [i.code for i in list_instruments() if i.risk_items]
 
 
-def latest_risk_endorsed() -> Exists:
+def latest_risk_endorsed(*, episodes: QuerySet[Episode]) -> Exists:
     """For a client queryset: the latest risk-capable assessment of an active episode
-    endorsed a risk item."""
+    among `episodes` (those the actor may read) endorsed a risk item."""
     latest = Assessment.objects.filter(
+        episode__in=episodes,
         episode__client=OuterRef(OuterRef("pk")),
         episode__end__isnull=True,
         is_current=True,
@@ -174,6 +175,7 @@ def latest_risk_endorsed() -> Exists:
     ).order_by("-taken_on", "-id")
     return Exists(
         Assessment.objects.filter(
+            episode__in=episodes,
             episode__client=OuterRef("pk"),
             episode__end__isnull=True,
             is_current=True,
@@ -185,7 +187,7 @@ def latest_risk_endorsed() -> Exists:
 
 
 def can_change(*, actor: User, assessment: Assessment) -> bool:
-    return client_access(actor, assessment.episode.client) == Access.WRITE
+    return episode_access(actor, assessment.episode) == Access.WRITE
 
 
 def client_instruments() -> list[Instrument]:

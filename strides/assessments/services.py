@@ -57,8 +57,12 @@ def _scored_fields(code: str, answers: Mapping[int, Answer]) -> dict[str, object
     }
 
 
-def _existing(submission_key: uuid.UUID) -> Assessment | None:
-    return Assessment.objects.filter(submission_key=submission_key).first()
+def _existing(actor: User, episode: Episode, submission_key: uuid.UUID) -> Assessment | None:
+    """What this actor already stored in this episode with this key (a repeated submit).
+    Call only after the permission check: a key says nothing about anyone else's data."""
+    return Assessment.objects.filter(
+        episode=episode, entered_by=actor, submission_key=submission_key
+    ).first()
 
 
 def assessment_record(
@@ -72,10 +76,11 @@ def assessment_record(
     mode: str = Mode.IN_SESSION,
     appointment: Appointment | None = None,
 ) -> Assessment:
-    """Score and store one administration. The same submission key stores it once."""
-    if (existing := _existing(submission_key)) is not None:
+    """Score and store one administration. The same submission key (from the same actor,
+    in the same episode) stores it once."""
+    require_write(actor=actor, episode=episode, action="assessment.record")
+    if (existing := _existing(actor, episode, submission_key)) is not None:
         return existing
-    require_write(actor=actor, client=episode.client, action="assessment.record")
     if appointment is not None and appointment.episode_id != episode.pk:
         raise ValidationError(_("That appointment belongs to another episode."))
     if mode not in Mode.values:
@@ -103,7 +108,7 @@ def assessment_record(
             progress_refresh(actor=actor, episode=episode)
     except IntegrityError:
         # A concurrent double submit won the race: return what it stored.
-        if (existing := _existing(submission_key)) is not None:
+        if (existing := _existing(actor, episode, submission_key)) is not None:
             return existing
         raise
     return assessment
@@ -119,10 +124,11 @@ def assessment_amend(
     submission_key: uuid.UUID,
 ) -> Assessment:
     """Correct an assessment: a new current row replaces it; the original is kept."""
-    if (existing := _existing(submission_key)) is not None:
+    episode = original.episode
+    require_write(actor=actor, episode=episode, action="assessment.amend")
+    if (existing := _existing(actor, episode, submission_key)) is not None:
         return existing
-    client = original.episode.client
-    require_write(actor=actor, client=client, action="assessment.amend")
+    client = episode.client
     if not reason.strip():
         raise ValidationError(_("Say why the assessment is corrected."))
     check_length(reason.strip(), CORRECTION_REASON_MAX)

@@ -152,3 +152,23 @@ class BreakGlassGrant(models.Model):
     @property
     def reason(self) -> str:
         return decrypt_text(self.reason_encrypted)
+
+class EpisodeTransfer(models.Model):
+    """An open episode handed from one therapist to another by an admin (when someone
+    leaves, changes role or is away for long); shown on the client's page."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="transfers")
+    from_therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    to_therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"episode {self.episode_id}: {self.from_therapist} to {self.to_therapist}"

@@ -1,34 +1,31 @@
 """Reads of client data. Each takes the actor, applies the one access rule and audits.
 
 An object the actor may not see does not exist for them: `Http404`, and a denied
-audit event, in HTML and JSON alike.
+audit event, in HTML and JSON alike. Episode-level records are checked against their
+episode, a client's own facts against the client (`strides.accounts.permissions`).
 """
 
-from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from strides.accounts.models import User
 from strides.accounts.permissions import (
+    CURRENT_EPISODE_FIRST,
     Access,
-    record_and_access_for_actor,
+    client_and_access_for_actor,
+    readable_episodes,
     record_for_actor,
     visible_clients,
+    writable_episodes,
 )
 from strides.assessments.selectors import latest_risk_endorsed
 from strides.audit.services import audit_record
-from strides.clients.models import Appointment, BreakGlassGrant, Client, Episode
+from strides.clients.models import Appointment, BreakGlassGrant, Client, Episode, EpisodeTransfer
 
 
 def client_for_actor(
     *, actor: User, client_id: int, need: Access = Access.READ, action: str = "client.view"
 ) -> tuple[Client, Access]:
-    return record_and_access_for_actor(
-        actor=actor,
-        queryset=Client.objects.all(),
-        pk=client_id,
-        client_of=lambda c: c,
-        need=need,
-        action=action,
-    )
+    return client_and_access_for_actor(actor=actor, client_id=client_id, need=need, action=action)
 
 
 def episode_for_actor(
@@ -38,7 +35,7 @@ def episode_for_actor(
         actor=actor,
         queryset=Episode.objects.select_related("client", "therapist"),
         pk=episode_id,
-        client_of=lambda e: e.client,
+        episode_of=lambda e: e,
         need=need,
         action=action,
     )
@@ -55,27 +52,27 @@ def appointment_for_actor(
         actor=actor,
         queryset=Appointment.objects.select_related("episode__client", "episode__therapist"),
         pk=appointment_id,
-        client_of=lambda a: a.episode.client,
+        episode_of=lambda a: a.episode,
         need=need,
         action=action,
     )
 
 
 def caseload(*, actor: User, query: str = "", include_ended: bool = False) -> QuerySet[Client]:
-    """The clients the actor may see, with their current episode's facts, in one query."""
+    """The clients the actor may see, with the facts of the current episode the actor may
+    read (`current_episode`, open ones first), in one query."""
+    readable = readable_episodes(actor)
     clients = visible_clients(actor)
     if query:
         clients = clients.filter(display_name__icontains=query)
-    current = Episode.objects.filter(client=OuterRef("pk")).order_by("end", "-start")
-    active_episodes = Count("episodes", filter=Q(episodes__end__isnull=True), distinct=True)
+    current = readable.filter(client=OuterRef("pk")).order_by(*CURRENT_EPISODE_FIRST)
     clients = clients.annotate(
-        active_episodes=active_episodes,
-        therapist_name=Subquery(current.values("therapist__username")[:1]),
-        episode_start=Subquery(current.values("start")[:1]),
-        risk_endorsed=latest_risk_endorsed(),
-        last_appointment=Max(
-            "episodes__appointments__at", filter=Q(episodes__appointments__status="attended")
+        current_episode=Subquery(current.values("pk")[:1]),
+        active_episodes=Count(
+            "episodes", filter=Q(episodes__end__isnull=True, episodes__in=readable), distinct=True
         ),
+        therapist_name=Subquery(current.values("therapist__username")[:1]),
+        risk_endorsed=latest_risk_endorsed(episodes=readable),
     )
     if not include_ended:
         clients = clients.filter(active_episodes__gt=0)
@@ -84,11 +81,25 @@ def caseload(*, actor: User, query: str = "", include_ended: bool = False) -> Qu
     return clients.order_by("display_name", "id")
 
 
-def client_episodes(*, client: Client) -> QuerySet[Episode]:
-    """A client's episodes with their appointments; call after `client_for_actor`."""
-    return client.episodes.select_related("therapist").prefetch_related(
-        Prefetch("appointments", queryset=Appointment.objects.order_by("-at"))
+def client_episodes(*, actor: User, client: Client) -> QuerySet[Episode]:
+    """The client's episodes the actor may read, with their appointments and transfers;
+    call after `client_for_actor`."""
+    return (
+        readable_episodes(actor)
+        .filter(client=client)
+        .select_related("therapist")
+        .prefetch_related(
+            Prefetch("appointments", queryset=Appointment.objects.order_by("-at")),
+            Prefetch(
+                "transfers",
+                queryset=EpisodeTransfer.objects.select_related("from_therapist", "to_therapist"),
+            ),
+        )
     )
+
+
+def writable_episode_ids(*, actor: User, client: Client) -> set[int]:
+    return set(writable_episodes(actor).filter(client=client).values_list("pk", flat=True))
 
 
 def break_glass_grants(*, client: Client) -> QuerySet[BreakGlassGrant]:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from strides.accounts.models import Role, User
-from strides.accounts.permissions import require_write
+from strides.accounts.permissions import require_client_write, require_write
 from strides.audit.services import audit_record
 from strides.clients import dates
 from strides.clients.models import (
@@ -21,6 +21,7 @@ from strides.clients.models import (
     Client,
     EndReason,
     Episode,
+    EpisodeTransfer,
 )
 from strides.crypto import encrypt_text
 from strides.outcomes.services import progress_refresh
@@ -98,7 +99,7 @@ def client_update(
     milestones_enabled: bool = True,
     celebrations_opt_in: bool = False,
 ) -> Client:
-    require_write(actor=actor, client=client, action="client.update")
+    require_client_write(actor=actor, client=client, action="client.update")
     _check_contact(display_name, phone)
     if date_of_birth is not None and date_of_birth != client.date_of_birth:
         dates.client_birth_date_rule(client).check(date_of_birth)
@@ -122,8 +123,8 @@ def episode_create(
     presenting_problem: str = "",
     anxiety_measure: str = "gad7",
 ) -> Episode:
-    """A new course of care for a client the actor already treats."""
-    require_write(actor=actor, client=client, action="episode.create")
+    """A new course of care for a client the actor treats now or saw last."""
+    require_client_write(actor=actor, client=client, action="episode.create")
     check_length(presenting_problem, PRESENTING_PROBLEM_MAX)
     dates.new_episode_start_rule(client.date_of_birth).check(start)
     episode = Episode.objects.create(
@@ -141,7 +142,7 @@ def episode_create(
 def episode_update(
     *, actor: User, episode: Episode, start: date, presenting_problem: str, anxiety_measure: str
 ) -> Episode:
-    require_write(actor=actor, client=episode.client, action="episode.update")
+    require_write(actor=actor, episode=episode, action="episode.update")
     check_length(presenting_problem, PRESENTING_PROBLEM_MAX)
     if start != episode.start:
         dates.episode_start_rule(episode).check(start)
@@ -155,7 +156,7 @@ def episode_update(
 
 @transaction.atomic
 def episode_end(*, actor: User, episode: Episode, end: date, end_reason: str) -> Episode:
-    require_write(actor=actor, client=episode.client, action="episode.end")
+    require_write(actor=actor, episode=episode, action="episode.end")
     if end_reason not in EndReason.values:
         raise ValidationError(_("Choose why the episode ended."))
     dates.episode_end_rule(episode).check(end)
@@ -182,7 +183,7 @@ def appointment_create(
     kind: str = AppointmentKind.TREATMENT,
     status: str = AppointmentStatus.SCHEDULED,
 ) -> Appointment:
-    require_write(actor=actor, client=episode.client, action="appointment.create")
+    require_write(actor=actor, episode=episode, action="appointment.create")
     dates.appointment_rule(episode, status).check(dates.local_day(at))
     appointment = Appointment.objects.create(episode=episode, at=at, kind=kind, status=status)
     audit_record(actor=actor, action="appointment.create", client=episode.client, obj=appointment)
@@ -195,7 +196,7 @@ def appointment_update(
     *, actor: User, appointment: Appointment, at: datetime, kind: str, status: str
 ) -> Appointment:
     client = appointment.episode.client
-    require_write(actor=actor, client=client, action="appointment.update")
+    require_write(actor=actor, episode=appointment.episode, action="appointment.update")
     if (at, status) != (appointment.at, appointment.status):
         dates.appointment_rule(appointment.episode, status).check(dates.local_day(at))
     appointment.at = at
@@ -231,3 +232,37 @@ def break_glass_open(*, actor: User, client: Client, reason: str) -> BreakGlassG
     )
     audit_record(actor=actor, action="break_glass.open", client=client, obj=grant)
     return grant
+
+
+@transaction.atomic
+def episode_transfer(*, actor: User, episode: Episode, therapist: User) -> EpisodeTransfer:
+    """An admin hands an open episode to another active therapist, who treats it from now
+    on; the previous therapist keeps no access to it. Audited with both therapists' ids."""
+    if actor.role != Role.ADMIN:
+        raise Http404("No such page.")
+    locked = Episode.objects.select_for_update().select_related("therapist").get(pk=episode.pk)
+    if locked.end is not None:
+        raise ValidationError(_("This episode has ended; only an open episode is transferred."))
+    if therapist.role != Role.THERAPIST or not therapist.is_active:
+        raise ValidationError(_("Transfer to an active therapist."))
+    if therapist.pk == locked.therapist_id:
+        raise ValidationError(
+            _("%(name)s already treats this episode.") % {"name": therapist.display()}
+        )
+    transfer = EpisodeTransfer.objects.create(
+        episode=locked,
+        from_therapist=locked.therapist,
+        to_therapist=therapist,
+        by=actor,
+        at=timezone.now(),
+    )
+    locked.therapist = therapist
+    locked.save(update_fields=["therapist"])
+    audit_record(
+        actor=actor,
+        action="episode.transfer",
+        client=locked.client,
+        obj=locked,
+        detail={"from": transfer.from_therapist_id, "to": therapist.pk},
+    )
+    return transfer

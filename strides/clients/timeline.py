@@ -1,16 +1,18 @@
 """A client's story in one list: appointments, assessments, goal ratings, milestones,
-alerts and session notes, newest first. Read after `client_for_actor` allowed it."""
+alerts and session notes, newest first, of the episodes the actor may read
+(`client_episodes` after `client_for_actor` allowed the client)."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from strides.alerts.models import Alert, AlertStatus
 from strides.assessments.models import Assessment
-from strides.clients.models import Appointment, Client
+from strides.clients.models import Appointment, Episode
 from strides.goals.models import GoalRating
 from strides.instruments import get_instrument
 from strides.milestones.models import Milestone
@@ -31,9 +33,9 @@ def _day(moment: datetime) -> date:
     return timezone.localtime(moment).date()
 
 
-def client_timeline(*, client: Client) -> list[TimelineEntry]:
+def client_timeline(*, episodes: QuerySet[Episode]) -> list[TimelineEntry]:
     entries: list[TimelineEntry] = []
-    appointments = Appointment.objects.filter(episode__client=client).select_related("note")
+    appointments = Appointment.objects.filter(episode__in=episodes).select_related("note")
     for appointment in appointments:
         entries.append(
             TimelineEntry(
@@ -52,7 +54,7 @@ def client_timeline(*, client: Client) -> list[TimelineEntry]:
                     reverse("note_edit", args=[appointment.pk]),
                 )
             )
-    for assessment in Assessment.objects.filter(episode__client=client, is_current=True):
+    for assessment in Assessment.objects.filter(episode__in=episodes, is_current=True):
         name = short_name(get_instrument(assessment.instrument_code))
         total = "—" if assessment.total is None else f"{assessment.total:g}"
         risk = _(" · risk item endorsed") if assessment.has_risk else ""
@@ -65,7 +67,7 @@ def client_timeline(*, client: Client) -> list[TimelineEntry]:
             )
         )
     goal_numbers: dict[int, int] = {}
-    for rating in GoalRating.objects.filter(goal__episode__client=client).order_by("goal_id"):
+    for rating in GoalRating.objects.filter(goal__episode__in=episodes).order_by("goal_id"):
         goal_numbers.setdefault(rating.goal_id, len(goal_numbers) + 1)
         entries.append(
             TimelineEntry(
@@ -75,9 +77,9 @@ def client_timeline(*, client: Client) -> list[TimelineEntry]:
                 % {"n": goal_numbers[rating.goal_id], "rating": f"{float(rating.rating):g}"},
             )
         )
-    for milestone in Milestone.objects.filter(episode__client=client):
+    for milestone in Milestone.objects.filter(episode__in=episodes):
         entries.append(TimelineEntry(milestone.occurred_on, "milestone", milestone.summary))
-    for alert in Alert.objects.filter(episode__client=client):
+    for alert in Alert.objects.filter(episode__in=episodes):
         entries.append(TimelineEntry(alert.occurred_on, "alert", alert.summary))
         if alert.status == AlertStatus.CLOSED and alert.closed_on is not None:
             entries.append(

@@ -42,6 +42,7 @@ class EpisodePanel:
     charts: dict[str, str]
     goals: goal_selectors.EpisodeGoals
     goal_chart: str
+    can_change: bool
 
 
 @staff_required
@@ -96,11 +97,15 @@ def client_new(request: AuthedRequest) -> HttpResponse:
 @staff_required
 def client_detail(request: AuthedRequest, client_id: int) -> HttpResponse:
     client, access = selectors.client_for_actor(actor=request.user, client_id=client_id)
-    episodes = selectors.client_episodes(client=client)
+    episodes = selectors.client_episodes(actor=request.user, client=client)
+    writable = selectors.writable_episode_ids(actor=request.user, client=client)
     x_mode: XMode = "session" if request.GET.get("x") == "session" else "date"
     context = {
         "client": client,
         "can_change": access == Access.WRITE,
+        # Alert controls show on alerts of the actor's own episodes, open or ended (the
+        # services check `require_alert_handler`).
+        "can_handle_alerts": request.user.role == Role.THERAPIST,
         "panels": [
             EpisodePanel(
                 episode=episode,
@@ -110,12 +115,13 @@ def client_detail(request: AuthedRequest, client_id: int) -> HttpResponse:
                 charts={c.code: c.svg for c in episode_charts(episode=episode, x_mode=x_mode)},
                 goals=goal_selectors.episode_goals(episode=episode),
                 goal_chart=goal_selectors.goal_chart_svg(episode=episode),
+                can_change=episode.pk in writable,
             )
             for episode in episodes
         ],
         "break_glass_grants": selectors.break_glass_grants(client=client),
         "x_mode": x_mode,
-        "timeline": client_timeline(client=client),
+        "timeline": client_timeline(episodes=episodes),
     }
     return render(request, "clients/client_detail.html", context)
 

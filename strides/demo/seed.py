@@ -160,6 +160,20 @@ def _clients_and_episodes(clinic: DemoClinic, n_clients: int) -> None:
                 anxiety_measure="gad7",
             )
         )
+    # One client came back after an earlier course of care with otto and is tess's now:
+    # tess (and sam, her supervisor) read otto's ended episode; otto does not see tess's.
+    returning = next(e for e in episodes if e.therapist == therapists[0] and e.end is None)
+    episodes.append(
+        Episode(
+            client=returning.client,
+            therapist=therapists[1],
+            start=returning.start - timedelta(days=200),
+            end=returning.start - timedelta(days=60),
+            end_reason=EndReason.PLANNED,
+            presenting_problem_encrypted=encrypt_text(returning.presenting_problem),
+            anxiety_measure="gad7",
+        )
+    )
     clinic.episodes = Episode.objects.bulk_create(episodes)
     clinic.counts["clients"] = len(clients)
     clinic.counts["episodes"] = len(episodes)

@@ -51,7 +51,7 @@ class Goal(models.Model):
         default=1,
         validators=[MinValueValidator(1), MaxValueValidator(MAX_GAS_WEIGHT)],
     )
-    submission_key = models.UUIDField(unique=True)
+    submission_key = models.UUIDField()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -61,6 +61,11 @@ class Goal(models.Model):
     class Meta:
         ordering = ["id"]
         indexes = [models.Index(fields=["episode", "status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["episode", "created_by", "submission_key"], name="goal_submitted_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"goal {self.pk} ({self.status})"
@@ -93,12 +98,15 @@ class GoalRating(models.Model):
         max_length=12, choices=RatingSource.choices, default=RatingSource.IN_SESSION
     )
     gas_level = models.SmallIntegerField(null=True, blank=True, choices=GasLevel.choices)
-    submission_key = models.UUIDField(unique=True)
+    submission_key = models.UUIDField()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["rated_on", "id"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["goal", "rated_by", "submission_key"], name="goal_rating_submitted_once"
+            ),
             models.CheckConstraint(
                 condition=models.Q(rating__gte=0, rating__lte=10), name="goal_rating_0_to_10"
             ),

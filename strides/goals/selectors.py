@@ -7,7 +7,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from strides.accounts.models import User
-from strides.accounts.permissions import Access, client_access, record_for_actor
+from strides.accounts.permissions import Access, episode_access, record_for_actor
 from strides.clients.models import Episode
 from strides.goals.models import MAX_ACTIVE_GOALS, Goal, GoalRating, GoalStatus, GoalStatusChange
 from strides.lib.charts import GOALS_PER_CHART, GoalSeries
@@ -22,14 +22,14 @@ def goal_for_actor(
         actor=actor,
         queryset=Goal.objects.select_related("episode__client", "episode__therapist"),
         pk=goal_id,
-        client_of=lambda g: g.episode.client,
+        episode_of=lambda g: g.episode,
         need=need,
         action=action,
     )
 
 
 def can_change(*, actor: User, episode: Episode) -> bool:
-    return client_access(actor, episode.client) == Access.WRITE
+    return episode_access(actor, episode) == Access.WRITE
 
 
 @dataclass(frozen=True)

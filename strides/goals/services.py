@@ -88,9 +88,11 @@ def goal_create(
     submission_key: uuid.UUID,
     gas_weight: int = 1,
 ) -> Goal:
-    """Add an active goal in the client's words. The same submission key adds it once."""
-    require_write(actor=actor, client=episode.client, action="goal.create")
-    if (existing := Goal.objects.filter(submission_key=submission_key).first()) is not None:
+    """Add an active goal in the client's words. The same submission key (from the same
+    actor, in the same episode) adds it once."""
+    require_write(actor=actor, episode=episode, action="goal.create")
+    mine = Goal.objects.filter(episode=episode, created_by=actor, submission_key=submission_key)
+    if (existing := mine.first()) is not None:
         return existing
     cleaned = _clean_text(text)
     _check_weight(gas_weight)
@@ -113,7 +115,7 @@ def goal_create(
             progress_refresh(actor=actor, episode=episode)
     except IntegrityError:
         # A concurrent double submit won the race: return what it stored.
-        if (existing := Goal.objects.filter(submission_key=submission_key).first()) is not None:
+        if (existing := mine.first()) is not None:
             return existing
         raise
     return goal
@@ -124,7 +126,7 @@ def goal_edit(
 ) -> Goal:
     """Change a goal's wording and weight, only from the version the editor saw."""
     episode = goal.episode
-    require_write(actor=actor, client=episode.client, action="goal.edit")
+    require_write(actor=actor, episode=episode, action="goal.edit")
     cleaned = _clean_text(text)
     _check_weight(gas_weight)
     with transaction.atomic():
@@ -151,7 +153,7 @@ def goal_edit(
 def goal_set_status(*, actor: User, goal: Goal, status: str, note: str = "") -> Goal:
     """Mark a goal achieved, changed or dropped, or active again; the step is kept."""
     episode = goal.episode
-    require_write(actor=actor, client=episode.client, action="goal.status")
+    require_write(actor=actor, episode=episode, action="goal.status")
     if status not in GoalStatus.values:
         raise ValidationError(_("Choose a status for the goal."))
     with transaction.atomic():
@@ -211,10 +213,12 @@ def goal_rate(
     gas_level: int | None = None,
     source: str = RatingSource.IN_SESSION,
 ) -> GoalRating:
-    """Record one 0-10 rating of an active goal. The same submission key stores it once."""
+    """Record one 0-10 rating of an active goal. The same submission key (from the same
+    actor, for the same goal) stores it once."""
     episode = goal.episode
-    require_write(actor=actor, client=episode.client, action="goal.rate")
-    if (existing := GoalRating.objects.filter(submission_key=submission_key).first()) is not None:
+    require_write(actor=actor, episode=episode, action="goal.rate")
+    mine = GoalRating.objects.filter(goal=goal, rated_by=actor, submission_key=submission_key)
+    if (existing := mine.first()) is not None:
         return existing
     _check_rating(rating, gas_level, source, rated_on, episode)
     if goal.status != GoalStatus.ACTIVE:
@@ -242,7 +246,7 @@ def goal_rate(
             progress_refresh(actor=actor, episode=episode)
     except IntegrityError:
         # A concurrent double submit won the race: return what it stored.
-        if existing := GoalRating.objects.filter(submission_key=submission_key).first():
+        if (existing := mine.first()) is not None:
             return existing
         raise
     return goal_rating

@@ -10,7 +10,7 @@ def milestone_for_actor(
         actor=actor,
         queryset=Milestone.objects.select_related("episode__client"),
         pk=milestone_id,
-        client_of=lambda m: m.episode.client,
+        episode_of=lambda m: m.episode,
         need=need,
         action=action,
     )

@@ -53,7 +53,7 @@ def milestone_record(
     *, actor: User, episode: Episode, summary: str, occurred_on: date
 ) -> Milestone:
     """A milestone the therapist noticed themselves ("back at work")."""
-    require_write(actor=actor, client=episode.client, action="milestone.record")
+    require_write(actor=actor, episode=episode, action="milestone.record")
     text = summary.strip()
     if not text:
         raise ValidationError(_("Describe the milestone in a few words."))
@@ -75,7 +75,7 @@ def milestone_record(
 
 @transaction.atomic
 def milestone_celebrate(*, actor: User, milestone: Milestone) -> Milestone:
-    require_write(actor=actor, client=milestone.episode.client, action="milestone.celebrate")
+    require_write(actor=actor, episode=milestone.episode, action="milestone.celebrate")
     if milestone.celebrated_at is None:
         milestone.celebrated_by = actor
         milestone.celebrated_at = timezone.now()
@@ -96,7 +96,7 @@ MESSAGE_MAX_LENGTH = 280
 def milestone_queue_message(*, actor: User, milestone: Milestone, text: str) -> CelebrationMessage:
     """Queue a short celebration message for the client portal to deliver."""
     client = milestone.episode.client
-    require_write(actor=actor, client=client, action="milestone.message")
+    require_write(actor=actor, episode=milestone.episode, action="milestone.message")
     if not client.celebrations_opt_in:
         raise ValidationError(_("This client has not agreed to receive celebration messages."))
     message_text = text.strip()

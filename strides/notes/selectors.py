@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from strides.accounts.models import User
-from strides.accounts.permissions import Access, client_access
+from strides.accounts.permissions import Access, episode_access
 from strides.clients.models import Appointment
 from strides.clients.selectors import appointment_for_actor
 from strides.notes.models import Note, NoteRevision
@@ -47,4 +47,4 @@ def note_revisions(*, note: Note) -> list[NoteRevision]:
 
 
 def can_write_note(*, actor: User, appointment: Appointment) -> bool:
-    return client_access(actor, appointment.episode.client) == Access.WRITE
+    return episode_access(actor, appointment.episode) == Access.WRITE

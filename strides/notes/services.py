@@ -91,7 +91,7 @@ def _save_locked(*, actor: User, appointment: Appointment, text: str, base_versi
 def note_save(*, actor: User, appointment: Appointment, text: str, base_version: int) -> Note:
     """Save the note of `appointment` as `text`, against the version the editor opened
     (0 for a note not yet written). `NoteConflict` when the stored version moved on."""
-    require_write(actor=actor, client=appointment.episode.client, action="note.save")
+    require_write(actor=actor, episode=appointment.episode, action="note.save")
     check_length(text, NOTE_MAX_LENGTH)
     try:
         with transaction.atomic():

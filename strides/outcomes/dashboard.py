@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from strides.accounts.models import User
-from strides.accounts.permissions import visible_clients
+from strides.accounts.permissions import readable_episodes
 from strides.alerts.models import Alert, AlertStatus
 from strides.audit.services import audit_record
 from strides.clients.models import AppointmentStatus, Client
@@ -82,9 +82,10 @@ class CaseloadRow:
 
 
 def _progress(field: str, output_field: Any = None) -> Subquery:
+    """The stored progress of the row's current episode (one the actor may read), if open."""
     active = EpisodeProgress.objects.filter(
-        episode__client=OuterRef("pk"), episode__end__isnull=True
-    ).order_by("-episode__start", "-episode_id")
+        episode_id=OuterRef("current_episode"), episode__end__isnull=True
+    )
     return Subquery(active.values(field)[:1], output_field=output_field)
 
 
@@ -103,6 +104,7 @@ def caseload_rows(*, actor: User, filters: CaseloadFilters) -> list[CaseloadRow]
             "episodes__appointments__at",
             filter=Q(
                 episodes__end__isnull=True,
+                episodes__in=readable_episodes(actor),
                 episodes__appointments__status=AppointmentStatus.SCHEDULED,
                 episodes__appointments__at__gte=timezone.now(),
             ),
@@ -170,7 +172,7 @@ def needs_attention(*, actor: User, today: date | None = None) -> QuerySet[Alert
     client = [F("episode__client_id")]
     return (
         Alert.objects.filter(
-            episode__client__in=visible_clients(actor),
+            episode__in=readable_episodes(actor),
             status=AlertStatus.OPEN,
         )
         .filter(Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=day))
@@ -226,9 +228,9 @@ def wins_this_week(*, actor: User, today: date | None = None) -> QuerySet[Milest
     audit_record(actor=actor, action="wins.view")
     return (
         Milestone.objects.filter(
-            episode__client__in=visible_clients(actor),
+            episode__in=readable_episodes(actor),
             occurred_on__gt=day - timedelta(days=WINS_DAYS),
         )
         .select_related("episode__client", "celebrated_by", "celebration_message")
-        .order_by("celebrated_at", "-occurred_on", "-id")
+        .order_by(F("celebrated_at").asc(nulls_first=True), "-occurred_on", "-id")
     )
