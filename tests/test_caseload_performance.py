@@ -65,11 +65,11 @@ class CaseloadPerformanceTests(PersonaTestCase):
         first = self.client.get(reverse("caseload"), {"sort": "name", "q": "paged"})
         self.assertEqual(len(first.context["rows"]), 25)
         self.assertContains(first, "?sort=name&amp;q=paged&amp;page=2")
-        second = self.client.get(reverse("caseload"), {"sort": "name", "q": "paged", "page": 2})
+        second = self.client.get(reverse("caseload"), {"sort": "name", "q": "paged", "page": "2"})
         names = [row.client.display_name for row in second.context["rows"]]
         self.assertEqual(names, ["Paged 25", "Paged 26", "Paged 27", "Paged 28"])
         self.assertContains(second, "?sort=name&amp;q=paged&amp;page=1")
-        beyond = self.client.get(reverse("caseload"), {"sort": "name", "q": "paged", "page": 99})
+        beyond = self.client.get(reverse("caseload"), {"sort": "name", "q": "paged", "page": "99"})
         self.assertEqual(beyond.context["page"].number, 2)
 
     def test_htmx_refresh_returns_the_table_and_pager_only(self) -> None:

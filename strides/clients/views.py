@@ -29,6 +29,7 @@ from strides.outcomes.selectors import EpisodeOutcome, episode_outcome
 from strides.web.forms import add_service_errors
 from strides.web.requests import AuthedRequest, staff_required
 
+
 @dataclass(frozen=True)
 class EpisodePanel:
     episode: Episode
