@@ -10,7 +10,7 @@ All names are synthetic.
 import random
 import uuid
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -62,24 +62,31 @@ class NetworkSize:
     large_caseload: int
 
     @classmethod
-    def scaled(cls, scale: float, caseload_scale: float | None = None) -> "NetworkSize":
+    def scaled(cls, scale: float) -> "NetworkSize":
         """The default network (50,000 clients, 100,000 episodes, 1,000,000 assessments)
-        times `scale`; the two measured caseloads are 150 and 1,500 times `caseload_scale`
-        (by default 1 down to a tenth of the network, then shrinking with it)."""
+        times `scale`. The two measured caseloads are 150 and 1,500 active clients while
+        they fit in 85 % of the network, and shrink with it below that."""
         if scale <= 0:
             raise ValueError("the scale must be above 0")
-        by = min(1.0, scale / 0.1) if caseload_scale is None else caseload_scale
         clients = max(20, round(50_000 * scale))
-        small = max(2, round(150 * by))
-        large = max(small + 1, round(1_500 * by))
-        if small + large + 1 > clients:
-            raise ValueError(f"{clients} clients cannot hold caseloads of {small} and {large}")
-        return cls(
+        size = cls(
             clients=clients,
             episodes=max(clients, round(100_000 * scale)),
             assessments=max(clients, round(1_000_000 * scale)),
-            small_caseload=small,
-            large_caseload=large,
+            small_caseload=150,
+            large_caseload=1_500,
+        )
+        return size.fitted()
+
+    def fitted(self) -> "NetworkSize":
+        """The same network with its measured caseloads shrunk to fit in 85 % of it."""
+        room = 0.85 * self.clients / (self.small_caseload + self.large_caseload)
+        if room >= 1:
+            return self
+        return replace(
+            self,
+            small_caseload=max(2, int(self.small_caseload * room)),
+            large_caseload=max(2, int(self.large_caseload * room)),
         )
 
 

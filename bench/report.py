@@ -80,6 +80,8 @@ def database_table(run: DatabaseRun) -> list[str]:
     if run.worker_rss_mb:
         rss = ", ".join(f"{mb:,.0f}" for mb in run.worker_rss_mb)
         lines.append(f"Resident memory per app worker after the page runs: {rss} MB.")
+    if not run.growth:
+        return [*lines, "", "Growth: not measured in this run (`--no-growth`).", ""]
     lines += [
         "",
         "Growth (caseload p50, ratio to the floor of the same server):",

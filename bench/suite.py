@@ -225,8 +225,10 @@ def _load(env: dict[str, str], size: NetworkSize) -> tuple[dict[str, Any], float
 
 
 def run_database(
-    target: Target, size: NetworkSize, requests: int, growth_requests: int
+    target: Target, size: NetworkSize, requests: int, growth_requests: int | None
 ) -> DatabaseRun:
+    """Load, serve and time the network on one database; `growth_requests=None` skips
+    the smaller growth networks."""
     with network_env(target, "") as env:
         loaded, load_seconds = _load(env, size)
         pages = _pages(loaded)
@@ -246,6 +248,8 @@ def run_database(
         pages=[PageResult(p.label, timings[p.key], queries[p.key], sizes[p.key]) for p in pages],
         worker_rss_mb=rss,
     )
+    if growth_requests is None:
+        return run
     run.growth = [
         _growth_point(target, size, factor, growth_requests) for factor in GROWTH_FACTORS[:-1]
     ]
@@ -270,8 +274,8 @@ def growth_size(size: NetworkSize, factor: int) -> NetworkSize:
         clients=max(20, round(size.clients * part)),
         episodes=max(20, round(size.episodes * part)),
         assessments=max(20, round(size.assessments * part)),
-        large_caseload=max(1, round(size.large_caseload * part)),
-    )
+        large_caseload=max(2, round(size.large_caseload * part)),
+    ).fitted()
 
 
 def _growth_point(target: Target, size: NetworkSize, factor: int, requests: int) -> GrowthPoint:

@@ -33,6 +33,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--requests", type=int, default=50, help="timed requests per page")
         parser.add_argument(
+            "--no-growth",
+            action="store_true",
+            help="skip the growth runs on networks of 1/16 and 1/4 the size",
+        )
+        parser.add_argument(
             "--output", default="bench/RESULTS.md", help="where to write the results"
         )
 
@@ -46,10 +51,8 @@ class Command(BaseCommand):
             targets = [sqlite_target()]
             if options["database_url"]:
                 targets.append(postgres_target(options["database_url"]))
-            runs = [
-                run_database(target, size, requests, max(1, min(requests, 20)))
-                for target in targets
-            ]
+            growth_requests = None if options["no_growth"] else max(1, min(requests, 20))
+            runs = [run_database(target, size, requests, growth_requests) for target in targets]
         except ValueError as error:
             raise CommandError(str(error)) from error
         classify = run_classify()
