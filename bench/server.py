@@ -95,7 +95,12 @@ def serving(env: Mapping[str, str], log: Path) -> Iterator[tuple[int, int]]:
     command = [*strides_command(), "serve", "--addr", f"127.0.0.1:{port}", "--workers", "2"]
     with log.open("wb") as output:
         server = subprocess.Popen(  # noqa: S603  (our own command, fixed arguments)
-            command, env={**os.environ, **env}, stdout=output, stderr=subprocess.STDOUT
+            command,
+            # A slow page is a figure to report, not a worker to kill (gunicorn's default
+            # timeout is 30 s).
+            env={**os.environ, "GUNICORN_CMD_ARGS": "--timeout 900", **env},
+            stdout=output,
+            stderr=subprocess.STDOUT,
         )
         try:
             _wait_until_healthy(port, server)
