@@ -142,7 +142,7 @@ class ClientFlowTests(PersonaTestCase):
         response = self.client.post(
             reverse("caseload"),
             {"q": "robin"},
-            headers={"HX-Request": "true", "HX-Target": "caseload-rows"},
+            headers={"HX-Request": "true", "HX-Target": "caseload-results"},
         )
         self.assertContains(response, "Robin Tessclient")
         self.assertNotContains(response, "<html")

@@ -109,7 +109,7 @@ class DashboardTests(PersonaTestCase):
         self.course(risky, [12], item9_last=1)
         self.login(self.tess)
         response = self.client.get(reverse("caseload"))
-        alerts = list(response.context["attention"])
+        alerts = response.context["attention"].top
         self.assertEqual(alerts[0].kind, "risk")
         self.assertContains(response, "expected score")
         page = self.client.get(reverse("attention"))

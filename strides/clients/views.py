@@ -29,9 +29,6 @@ from strides.outcomes.selectors import EpisodeOutcome, episode_outcome
 from strides.web.forms import add_service_errors
 from strides.web.requests import AuthedRequest, staff_required
 
-ATTENTION_ON_DASHBOARD = 8
-WINS_ON_DASHBOARD = 8
-
 
 @dataclass(frozen=True)
 class EpisodePanel:
@@ -50,27 +47,30 @@ class EpisodePanel:
 def caseload(request: AuthedRequest) -> HttpResponse:
     # A client's name is searched for only in a POST body, so it never appears in a URL,
     # the access log or the browser history; the other filters may come in the query.
+    # Page buttons post the filters back, so a search survives paging.
     if request.method == "POST":
         filters = dashboard.CaseloadFilters.from_query(request.POST)
+        page = request.POST.get("page")
     else:
         filters = replace(dashboard.CaseloadFilters.from_query(request.GET), query="")
-    rows = dashboard.caseload_rows(actor=request.user, filters=filters)
+        page = request.GET.get("page")
+    listing = dashboard.caseload_rows(actor=request.user, filters=filters, page=page)
     context = {
-        "rows": rows,
+        "rows": listing.rows,
+        "page": listing.page,
         "filters": filters,
         "status_filters": dashboard.STATUS_FILTERS,
         "sorts": {key: label for key, (label, _fields) in dashboard.SORTS.items()},
         "can_change": request.user.role == Role.THERAPIST,
     }
-    if request.htmx and request.htmx.target == "caseload-rows":
-        return render(request, "clients/caseload.html#rows", context)
-    attention = dashboard.needs_attention(actor=request.user)
-    wins = dashboard.wins_this_week(actor=request.user)
+    if request.htmx and request.htmx.target == "caseload-results":
+        return render(request, "clients/caseload.html#results", context)
+    # The caseload read above is this page's one audit event; the summaries are part of it.
     context |= {
-        "attention": attention[:ATTENTION_ON_DASHBOARD],
-        "attention_count": attention.count(),
-        "wins": wins[:WINS_ON_DASHBOARD],
-        "wins_count": wins.count(),
+        "attention": dashboard.summary_of(
+            dashboard.needs_attention(actor=request.user, audited=False)
+        ),
+        "wins": dashboard.summary_of(dashboard.wins_this_week(actor=request.user, audited=False)),
     }
     return render(request, "clients/caseload.html", context)
 

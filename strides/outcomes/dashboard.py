@@ -1,18 +1,22 @@
 """The therapist's day at a glance: caseload rows, what needs attention, this week's wins.
 
-Every list here is a fixed number of queries however large the caseload (the caseload
-test asserts it). Filters and sort orders come from fixed lists, never from raw input.
+Every list here is a fixed number of queries however large the caseload, and the
+caseload is a page of 25 rows built from the stored progress summaries
+(tests/test_caseload_performance.py asserts both). Filters and sort orders come from
+fixed lists, never from raw input.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Case, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Value, When, Window
-from django.db.models.fields.json import JSONField
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from strides.accounts.models import User
 from strides.accounts.permissions import readable_episodes
@@ -20,7 +24,6 @@ from strides.alerts.models import Alert, AlertStatus
 from strides.audit.services import audit_record
 from strides.clients.models import AppointmentStatus, Client
 from strides.clients.selectors import caseload
-from strides.lib.svg import sparkline
 from strides.milestones.models import Milestone
 from strides.outcomes.models import EpisodeProgress
 from strides.outcomes.status import OVERDUE, status_filter, status_now
@@ -66,9 +69,14 @@ class CaseloadFilters:
         )
 
 
+CASELOAD_PAGE_SIZE = 25
+SUMMARY_ITEMS = 3
+
+
 @dataclass(frozen=True)
 class CaseloadRow:
     client: Client
+    url: str
     main_name: str
     latest: float | None
     band: str
@@ -78,45 +86,98 @@ class CaseloadRow:
     risk: bool
     open_alerts: int
     days_since_assessment: int | None
+    since_last_measure: str  # the same in words: "3 days"
     next_appointment: Any
 
 
-def _progress(field: str, output_field: Any = None) -> Subquery:
+@dataclass(frozen=True)
+class CaseloadPage:
+    rows: list[CaseloadRow]
+    page: Page[Any]
+
+
+def _progress(field: str) -> Subquery:
     """The stored progress of the row's current episode (one the actor may read), if open."""
     active = EpisodeProgress.objects.filter(
         episode_id=OuterRef("current_episode"), episode__end__isnull=True
     )
-    return Subquery(active.values(field)[:1], output_field=output_field)
+    return Subquery(active.values(field)[:1])
 
 
-def caseload_rows(*, actor: User, filters: CaseloadFilters) -> list[CaseloadRow]:
-    clients: QuerySet[Client] = caseload(
-        actor=actor, query=filters.query, include_ended=filters.include_ended
-    ).annotate(
-        progress_status=_progress("status"),
-        progress_main=_progress("main_instrument"),
-        progress_measures=_progress("measures", JSONField()),
-        progress_explanation=_progress("status_explanation"),
-        progress_open_alerts=_progress("open_alerts"),
-        progress_risk=_progress("has_open_risk"),
-        progress_last_assessed=_progress("last_assessed_on"),
-        next_appointment=Min(
-            "episodes__appointments__at",
-            filter=Q(
-                episodes__end__isnull=True,
-                episodes__in=readable_episodes(actor),
-                episodes__appointments__status=AppointmentStatus.SCHEDULED,
-                episodes__appointments__at__gte=timezone.now(),
-            ),
+def _next_appointment(actor: User) -> Min:
+    """The next scheduled appointment of an open episode the actor may read."""
+    return Min(
+        "episodes__appointments__at",
+        filter=Q(
+            episodes__end__isnull=True,
+            episodes__in=readable_episodes(actor),
+            episodes__appointments__status=AppointmentStatus.SCHEDULED,
+            episodes__appointments__at__gte=timezone.now(),
         ),
     )
+
+
+# What each sort order and filter reads, so the query that orders and pages the whole
+# caseload carries only those; the page's 25 rows are filled in afterwards.
+SORT_NEEDS: dict[str, dict[str, Callable[[User], Any]]] = {
+    "name": {},
+    "status": {
+        "progress_risk": lambda _actor: _progress("has_open_risk"),
+        "progress_open_alerts": lambda _actor: _progress("open_alerts"),
+        "progress_status": lambda _actor: _progress("status"),
+    },
+    "last_assessed": {"progress_last_assessed": lambda _actor: _progress("last_assessed_on")},
+    "next_appointment": {"next_appointment": _next_appointment},
+}
+
+
+def _page_facts(
+    actor: User, members: list[Any]
+) -> tuple[dict[int, EpisodeProgress], dict[int, Any]]:
+    """The stored progress of each page client's current episode (the one the caseload
+    chose among the episodes the actor may read, when it is open) and their next
+    appointment: two queries however long the caseload is."""
+    current = {client.current_episode: client.pk for client in members if client.current_episode}
+    progress = {
+        current[row.episode_id]: row
+        for row in EpisodeProgress.objects.filter(
+            episode_id__in=list(current), episode__end__isnull=True
+        )
+    }
+    upcoming = dict(
+        Client.objects.filter(pk__in=[client.pk for client in members])
+        .annotate(next_at=_next_appointment(actor))
+        .values_list("pk", "next_at")
+    )
+    return progress, upcoming
+
+
+def _in_days(days: int | None) -> str:
+    if days is None:
+        return "—"
+    return ngettext("%(days)d day", "%(days)d days", days) % {"days": days}
+
+
+def caseload_rows(*, actor: User, filters: CaseloadFilters, page: Any = 1) -> CaseloadPage:
+    """One page of the caseload (25 rows), ordered and filtered over the whole of it."""
+    clients: QuerySet[Client] = caseload(
+        actor=actor, query=filters.query, include_ended=filters.include_ended
+    )
+    today = timezone.localdate()
+    needs = dict(SORT_NEEDS[filters.sort])
+    if filters.status:
+        needs["progress_status"] = lambda _actor: _progress("status")
+        needs["progress_last_assessed"] = lambda _actor: _progress("last_assessed_on")
+    if filters.risk_only:
+        needs["progress_risk"] = lambda _actor: _progress("has_open_risk")
+    clients = clients.annotate(**{name: make(actor) for name, make in needs.items()})
     if filters.status == "unmeasured":
         clients = clients.filter(Q(progress_status="") | Q(progress_status__isnull=True))
     elif filters.status:
         clients = clients.filter(
             status_filter(
                 filters.status,
-                today=timezone.localdate(),
+                today=today,
                 status_field="progress_status",
                 last_field="progress_last_assessed",
             )
@@ -127,17 +188,21 @@ def caseload_rows(*, actor: User, filters: CaseloadFilters) -> list[CaseloadRow]
         F(name[1:]).desc(nulls_last=True) if name.startswith("-") else F(name).asc(nulls_last=True)
         for name in SORTS[filters.sort][1]
     ]
-    today = timezone.localdate()
+    current = Paginator(clients.order_by(*order), CASELOAD_PAGE_SIZE).get_page(page)
+    members: list[Any] = list(current.object_list)  # Clients carrying the annotations
+    progress, upcoming = _page_facts(actor, members)
     rows = []
-    annotated: Any  # a Client carrying the annotations above
-    for annotated in clients.order_by(*order):
-        client = annotated
-        measures: dict[str, Any] = client.progress_measures or {}
-        main = measures.get(client.progress_main or "") or next(iter(measures.values()), None)
-        last = client.progress_last_assessed
+    for client in members:
+        stored = progress.get(client.pk)
+        last = stored.last_assessed_on if stored else None
+        days = (today - last).days if last else None
+        measures: dict[str, Any] = stored.measures if stored else {}
+        main = measures.get(stored.main_instrument if stored else "") or next(
+            iter(measures.values()), None
+        )
         shown = status_now(
-            status=client.progress_status or "",
-            explanation=client.progress_explanation or "",
+            status=stored.status if stored else "",
+            explanation=stored.status_explanation if stored else "",
             last_assessed_on=last,
             ended=False,
             today=today,
@@ -145,30 +210,49 @@ def caseload_rows(*, actor: User, filters: CaseloadFilters) -> list[CaseloadRow]
         rows.append(
             CaseloadRow(
                 client=client,
+                url=reverse("client_detail", args=[client.pk]),
                 main_name=main["name"] if main else "",
                 latest=main["latest"] if main else None,
                 band=main.get("severity_band", "") if main else "",
                 status=shown.status,
                 explanation=shown.explanation,
-                sparkline_svg=sparkline(main["recent"]) if main and len(main["recent"]) > 1 else "",
-                risk=bool(client.progress_risk or client.risk_endorsed),
-                open_alerts=client.progress_open_alerts or 0,
-                days_since_assessment=(today - last).days if last else None,
-                next_appointment=client.next_appointment,
+                sparkline_svg=main.get("sparkline", "") if main else "",
+                risk=bool((stored and stored.has_open_risk) or client.risk_endorsed),
+                open_alerts=stored.open_alerts if stored else 0,
+                days_since_assessment=days,
+                since_last_measure=_in_days(days),
+                next_appointment=upcoming.get(client.pk),
             )
         )
-    return rows
+    return CaseloadPage(rows=rows, page=current)
 
 
-def needs_attention(*, actor: User, today: date | None = None) -> QuerySet[Alert]:
+@dataclass(frozen=True)
+class Summary:
+    """A side panel of the caseload: how many, and the first few."""
+
+    count: int
+    top: list[Any]
+
+
+def summary_of(items: QuerySet[Any]) -> Summary:
+    """Two queries: the count and the first items (never the whole list)."""
+    return Summary(count=items.count(), top=list(items[:SUMMARY_ITEMS]))
+
+
+def needs_attention(
+    *, actor: User, today: date | None = None, audited: bool = True
+) -> QuerySet[Alert]:
     """Open alerts across the visible caseload, snoozed ones hidden until their day,
     ordered so that each client's alerts come together: clients with an open risk alert
     first, then clients by their most recent alert; within a client, risk first, then
     newest. One query however many alerts (the client figures are window functions), so
     it can be counted, sliced and paginated; `group_by_client` turns a page into groups.
+    `audited=False` for the caseload's summary, whose read is the caseload's event.
     """
     day = today or timezone.localdate()
-    audit_record(actor=actor, action="attention.view")
+    if audited:
+        audit_record(actor=actor, action="attention.view")
     client = [F("episode__client_id")]
     return (
         Alert.objects.filter(
@@ -222,10 +306,15 @@ def group_by_client(alerts: Iterable[Alert]) -> list[AttentionGroup]:
 WINS_DAYS = 7
 
 
-def wins_this_week(*, actor: User, today: date | None = None) -> QuerySet[Milestone]:
-    """Milestones of the last seven days across the visible caseload, newest first."""
+def wins_this_week(
+    *, actor: User, today: date | None = None, audited: bool = True
+) -> QuerySet[Milestone]:
+    """Milestones of the last seven days across the visible caseload, uncelebrated first,
+    then newest. `audited=False` for the caseload's summary, whose read is the caseload's
+    event."""
     day = today or timezone.localdate()
-    audit_record(actor=actor, action="wins.view")
+    if audited:
+        audit_record(actor=actor, action="wins.view")
     return (
         Milestone.objects.filter(
             episode__in=readable_episodes(actor),

@@ -20,6 +20,7 @@ from strides.alerts.services import alerts_sync
 from strides.assessments.models import Assessment
 from strides.audit.services import audit_record
 from strides.clients.models import Appointment, AppointmentStatus, Episode
+from strides.lib.svg import sparkline
 from strides.milestones.services import milestones_sync
 from strides.outcomes.history import load_history, session_number
 from strides.outcomes.models import EpisodeProgress, TrajectoryCalibration
@@ -56,6 +57,10 @@ def _measures(
             "latest_on": scored[-1][0].when.isoformat(),
             "recent": list(summary.recent),
             "status": summary.status or "",  # "" when the measure has no expected curve
+            # Drawn once here, so the caseload page shows it without drawing per request.
+            "sparkline": sparkline(summary.recent, lower_is_better=rules[code].lower_is_better)
+            if len(summary.recent) > 1
+            else "",
         }
     return summaries
 

@@ -39,7 +39,7 @@ class CaseloadSearchTests(PersonaTestCase):
         response = self.client.post(
             reverse("caseload"),
             {"q": "robin", "status": "", "sort": "status"},
-            headers={"HX-Request": "true", "HX-Target": "caseload-rows"},
+            headers={"HX-Request": "true", "HX-Target": "caseload-results"},
         )
         self.assertContains(response, "Robin Tessclient")
         self.assertNotContains(response, "Ari Other")

@@ -1,0 +1,1 @@
+"""The Strides benchmark suite, run with `strides bench [--quick]` (see README, Development)."""
