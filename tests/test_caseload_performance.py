@@ -56,6 +56,19 @@ class CaseloadPerformanceTests(PersonaTestCase):
         self.assertEqual(len(response.context["rows"]), 25)
         self.assertEqual(response.context["page"].paginator.count, 60)
 
+    def test_the_page_count_reads_the_access_rule_only(self) -> None:
+        # Counting the caseload for its pager must not compute the rows' columns (the
+        # current episode, therapist, latest risk) for every client: at 1,500 clients
+        # that count took 1.3 s of a 1.5 s page.
+        self.clients_with_scores(3)
+        self.login(self.tess)
+        with CaptureQueriesContext(connection) as captured:
+            self.client.get(reverse("caseload"))
+        counts = [q["sql"] for q in captured.captured_queries if "COUNT(*)" in q["sql"]]
+        caseload_count = next(sql for sql in counts if '"clients_client"' in sql)
+        for column in ("current_episode", "therapist_name", "assessments_assessment"):
+            self.assertNotIn(column, caseload_count)
+
     def test_pages_of_25_keep_the_filters_in_their_links(self) -> None:
         today = timezone.localdate()
         for index in range(29):

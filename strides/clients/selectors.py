@@ -5,7 +5,15 @@ audit event, in HTML and JSON alike. Episode-level records are checked against t
 episode, a client's own facts against the client (`strides.accounts.permissions`).
 """
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 
 from strides.accounts.models import User
 from strides.accounts.permissions import (
@@ -66,16 +74,20 @@ def caseload(*, actor: User, query: str = "", include_ended: bool = False) -> Qu
     if query:
         clients = clients.filter(display_name__icontains=query)
     current = readable.filter(client=OuterRef("pk")).order_by(*CURRENT_EPISODE_FIRST)
+    # Open episodes as a non-correlated IN list, not a COUNT: without an aggregate the
+    # paginator's count query drops the per-row columns below instead of computing them
+    # for every client of the caseload.
+    with_open_episode = readable.filter(end__isnull=True).values("client_id")
     clients = clients.annotate(
         current_episode=Subquery(current.values("pk")[:1]),
-        active_episodes=Count(
-            "episodes", filter=Q(episodes__end__isnull=True, episodes__in=readable), distinct=True
+        has_open_episode=ExpressionWrapper(
+            Q(pk__in=with_open_episode), output_field=BooleanField()
         ),
         therapist_name=Subquery(current.values("therapist__username")[:1]),
         risk_endorsed=latest_risk_endorsed(episodes=readable),
     )
     if not include_ended:
-        clients = clients.filter(active_episodes__gt=0)
+        clients = clients.filter(pk__in=with_open_episode)
     # Whether a search was made, never what was searched for (it may be a client's name).
     audit_record(actor=actor, action="caseload.view", detail={"searched": True} if query else None)
     return clients.order_by("display_name", "id")
