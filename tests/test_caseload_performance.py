@@ -138,3 +138,14 @@ class CaseloadPerformanceTests(PersonaTestCase):
         stored_sparklines.store_sparklines(apps, None)
         progress.refresh_from_db()
         self.assertTrue(progress.measures["phq9"]["sparkline"].startswith("<svg"))
+
+
+class PostgresPlanningTests(PersonaTestCase):
+    def test_postgresql_connections_run_without_jit(self) -> None:
+        # JIT compilation of the caseload's page query cost 4 s on PostgreSQL (bench).
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SHOW jit")
+                self.assertEqual(cursor.fetchone(), ("off",))
+        else:
+            self.assertNotIn("options", connection.settings_dict.get("OPTIONS", {}))
