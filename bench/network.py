@@ -29,12 +29,12 @@ from strides.clients.models import (
     EndReason,
     Episode,
 )
-from strides.crypto import encrypt_text
 from strides.instruments import get_instrument, score
 from strides.milestones.models import Milestone
+from strides.milestones.services import milestone_row
 from strides.outcomes.models import EpisodeProgress
 from strides.outcomes.rules import measure_rules, trajectory_params
-from strides.outcomes.services import _main_instrument, _measures, progress_refresh
+from strides.outcomes.services import episode_measures, main_instrument, progress_refresh
 from strides.progress import (
     EpisodeHistory,
     MeasureRule,
@@ -300,20 +300,10 @@ def _derived_rows(
         if a.kind not in SELF_CLOSING_KINDS or a.key in holding
     ]
     milestones = [
-        Milestone(
-            episode=episode,
-            kind=m.kind,
-            key=m.key,
-            instrument=m.instrument or "",
-            source_id=m.source_id,
-            occurred_on=m.when,
-            evidence=m.evidence,
-            summary_encrypted=encrypt_text(m.summary),
-        )
-        for m in detect_milestones(history, rules)
+        milestone_row(episode=episode, detected=m) for m in detect_milestones(history, rules)
     ]
-    measures = _measures(history, rules, assessments)
-    main = _main_instrument(measures)
+    measures = episode_measures(history, rules, assessments)
+    main = main_instrument(measures)
     progress = EpisodeProgress(
         episode=episode,
         refreshed_at=timezone.now(),

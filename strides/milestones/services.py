@@ -20,6 +20,20 @@ from strides.text_limits import check_length
 SUMMARY_MAX_LENGTH = 500
 
 
+def milestone_row(*, episode: Episode, detected: DetectedMilestone) -> Milestone:
+    """The unsaved row that stores a milestone the engine detected (summary encrypted)."""
+    return Milestone(
+        episode=episode,
+        kind=detected.kind,
+        key=detected.key,
+        instrument=detected.instrument or "",
+        source_id=detected.source_id,
+        occurred_on=detected.when,
+        evidence=detected.evidence,
+        summary_encrypted=encrypt_text(detected.summary),
+    )
+
+
 def milestones_sync(
     *, actor: User | None, episode: Episode, detected: list[DetectedMilestone]
 ) -> int:
@@ -28,20 +42,7 @@ def milestones_sync(
     if not episode.client.milestones_enabled:
         return 0
     known = set(episode.milestones.values_list("key", flat=True))
-    new = [
-        Milestone(
-            episode=episode,
-            kind=m.kind,
-            key=m.key,
-            instrument=m.instrument or "",
-            source_id=m.source_id,
-            occurred_on=m.when,
-            evidence=m.evidence,
-            summary_encrypted=encrypt_text(m.summary),
-        )
-        for m in detected
-        if m.key not in known
-    ]
+    new = [milestone_row(episode=episode, detected=m) for m in detected if m.key not in known]
     for milestone in new:
         milestone.save()
         audit_record(actor=actor, action="milestone.detect", client=episode.client, obj=milestone)

@@ -38,7 +38,7 @@ from strides.progress import (
 MAIN_INSTRUMENT_ORDER = ("phq9", "core10", "gad7")
 
 
-def _measures(
+def episode_measures(
     history: EpisodeHistory, rules: dict[str, MeasureRule], assessments: list[Assessment]
 ) -> dict[str, dict[str, Any]]:
     params = trajectory_params()
@@ -99,7 +99,7 @@ def _talking_therapies(
     }
 
 
-def _main_instrument(measures: dict[str, dict[str, Any]]) -> str:
+def main_instrument(measures: dict[str, dict[str, Any]]) -> str:
     """The measure the episode shows: the first one not on track, so the status agrees
     with the open not-on-track alert; otherwise the first of MAIN_INSTRUMENT_ORDER (then
     any) that has a status; else the first measure (whose explanation then says it has no
@@ -124,8 +124,8 @@ def progress_refresh(*, actor: User | None, episode: Episode) -> EpisodeProgress
         episode=episode,
         reading=detect_alerts(history, rules, trajectory_params=trajectory_params()),
     )
-    measures = _measures(history, rules, loaded.assessments)
-    main = _main_instrument(measures)
+    measures = episode_measures(history, rules, loaded.assessments)
+    main = main_instrument(measures)
     open_alerts = episode.alerts.filter(status=AlertStatus.OPEN)
     progress, _created = EpisodeProgress.objects.update_or_create(
         episode=episode,
