@@ -1,5 +1,12 @@
+from collections.abc import Iterable
+
 from strides.accounts.models import User
-from strides.accounts.permissions import Access, record_for_actor, require_alert_handler
+from strides.accounts.permissions import (
+    Access,
+    alert_handling_episodes,
+    record_for_actor,
+    require_alert_handler,
+)
 from strides.alerts.models import Alert
 
 
@@ -20,3 +27,13 @@ def alert_to_handle_for_actor(*, actor: User, alert_id: int) -> Alert:
     alert = alert_for_actor(actor=actor, alert_id=alert_id, action="alert.edit")
     require_alert_handler(actor=actor, episode=alert.episode, action="alert.edit")
     return alert
+
+
+def handled_episode_ids(*, actor: User, episode_ids: Iterable[int]) -> set[int]:
+    """Which of these episodes' alerts the actor acknowledges, snoozes and resolves (the
+    pages show the controls for those only; the services check it again)."""
+    return set(
+        alert_handling_episodes(actor)
+        .filter(pk__in=list(episode_ids))
+        .values_list("pk", flat=True)
+    )

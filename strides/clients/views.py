@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from strides.accounts.models import Role
 from strides.accounts.permissions import Access
+from strides.alerts import selectors as alert_selectors
 from strides.assessments import selectors as assessment_selectors
 from strides.clients import selectors, services
 from strides.clients.forms import (
@@ -40,6 +41,7 @@ class EpisodePanel:
     goals: goal_selectors.EpisodeGoals
     goal_chart: str
     can_change: bool
+    handles_alerts: bool
 
 
 @staff_required
@@ -99,13 +101,14 @@ def client_detail(request: AuthedRequest, client_id: int) -> HttpResponse:
     client, access = selectors.client_for_actor(actor=request.user, client_id=client_id)
     episodes = selectors.client_episodes(actor=request.user, client=client)
     writable = selectors.writable_episode_ids(actor=request.user, client=client)
+    # Alert controls show on the actor's own episodes, open or ended.
+    handled = alert_selectors.handled_episode_ids(
+        actor=request.user, episode_ids=[episode.pk for episode in episodes]
+    )
     x_mode: XMode = "session" if request.GET.get("x") == "session" else "date"
     context = {
         "client": client,
         "can_change": access == Access.WRITE,
-        # Alert controls show on alerts of the actor's own episodes, open or ended (the
-        # services check `require_alert_handler`).
-        "can_handle_alerts": request.user.role == Role.THERAPIST,
         "panels": [
             EpisodePanel(
                 episode=episode,
@@ -116,6 +119,7 @@ def client_detail(request: AuthedRequest, client_id: int) -> HttpResponse:
                 goals=goal_selectors.episode_goals(episode=episode),
                 goal_chart=goal_selectors.goal_chart_svg(episode=episode),
                 can_change=episode.pk in writable,
+                handles_alerts=episode.pk in handled,
             )
             for episode in episodes
         ],

@@ -3,6 +3,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from strides.accounts.models import Role
+from strides.alerts import selectors as alert_selectors
 from strides.outcomes import dashboard
 from strides.web.requests import AuthedRequest, staff_required
 
@@ -14,7 +15,9 @@ def attention(request: AuthedRequest) -> HttpResponse:
     context = {
         "page": page,
         "groups": dashboard.group_by_client(page),
-        "can_change": request.user.role == Role.THERAPIST,
+        "handled_episode_ids": alert_selectors.handled_episode_ids(
+            actor=request.user, episode_ids=(alert.episode_id for alert in page)
+        ),
     }
     return render(request, "outcomes/attention.html", context)
 
