@@ -226,6 +226,12 @@ def clinical_significance(
     )
 
 
+# classify_many works through the arrays in blocks of this many pairs, so the dozen
+# elementwise steps of a block run on data that stays in the CPU cache (1,000,000 pairs:
+# about 2x one numpy subtraction instead of 26x for whole-array steps).
+CLASSIFY_BLOCK = 32_768
+
+
 def classify_many(
     pre: npt.ArrayLike,
     post: npt.ArrayLike,
@@ -239,37 +245,101 @@ def classify_many(
     """Vectorised `clinical_significance(...).code` for arrays of pre and post scores.
 
     Returns int8 codes: 0 harmed, 1 deteriorated, 2 unchanged, 3 improved, 4 recovered
-    (indexes into CATEGORIES; `np.array(CATEGORIES)[codes]` gives the names).
+    (indexes into CATEGORIES; `np.array(CATEGORIES)[codes]` gives the names). The
+    comparisons are the scalar rule's, in the same floating-point operations: the change
+    is `post - pre` (divided by Sdiff for the RCI), and "the gain is at least the
+    threshold" for a gain of `-change` is the exact mirror "the change is at most minus
+    the threshold", because negation and subtraction round symmetrically.
     """
-    pre_arr = np.asarray(pre, dtype=np.float64)
-    post_arr = np.asarray(post, dtype=np.float64)
+    pre_arr = np.ascontiguousarray(pre, dtype=np.float64)
+    post_arr = np.ascontiguousarray(post, dtype=np.float64)
     if pre_arr.shape != post_arr.shape:
         raise ValueError(
             f"pre and post must have the same shape, got {pre_arr.shape} and {post_arr.shape}"
         )
-    for name, values in (("pre", pre_arr), ("post", post_arr)):
-        if not np.isfinite(values).all():
-            bad = int(np.flatnonzero(~np.isfinite(values))[0])
-            raise ValueError(
-                f"{name} must hold finite numbers, found {values.flat[bad]} at index {bad}"
-            )
     require_finite(cutoff, "cutoff")
     rule = ChangeRule.from_args(sd=sd, reliability=reliability, threshold=threshold)
-    sides = CutoffSides(float(cutoff), lower_is_better)
-
-    change = post_arr - pre_arr
-    gain = -change if lower_is_better else change
-    improved = rule.reliable_gains(gain)
-    worse = rule.reliable_gains(-gain) & ~improved
-    clinical_pre = sides.clinical(pre_arr)
-    functional_post = sides.functional(post_arr)
-
-    codes = np.full(pre_arr.shape, UNCHANGED, dtype=np.int8)
-    codes[improved] = IMPROVED
-    codes[improved & clinical_pre & functional_post] = RECOVERED
-    codes[worse] = DETERIORATED
-    codes[worse & ~clinical_pre & ~functional_post] = HARMED
+    codes = np.empty(pre_arr.shape, dtype=np.int8)
+    blocks = _ClassifyBlocks(rule, float(cutoff), lower_is_better, min(CLASSIFY_BLOCK, codes.size))
+    pre_flat, post_flat, codes_flat = pre_arr.reshape(-1), post_arr.reshape(-1), codes.reshape(-1)
+    # A change beyond the float range is an infinite gain or loss, as in the scalar rule.
+    with np.errstate(over="ignore"):
+        for start in range(0, codes.size, CLASSIFY_BLOCK):
+            block = slice(start, start + CLASSIFY_BLOCK)
+            blocks.classify(pre_flat[block], post_flat[block], codes_flat[block], start)
     return codes
+
+
+class _ClassifyBlocks:
+    """The scratch arrays and steps of `classify_many` for one block of pairs."""
+
+    def __init__(self, rule: ChangeRule, cutoff: float, lower_is_better: bool, size: int):
+        self.sdiff = rule.sdiff
+        # The RCI must be strictly beyond 1.96; a point threshold is met within tolerance.
+        self.limit = RCI_CRITICAL if rule.sdiff is not None else rule.threshold - SCORE_TOLERANCE
+        strict = rule.sdiff is not None
+        self.low = np.less if strict else np.less_equal
+        self.high = np.greater if strict else np.greater_equal
+        self.cutoff = cutoff - SCORE_TOLERANCE  # CutoffSides.high: score >= cutoff - tolerance
+        self.lower_is_better = lower_is_better
+        self.change = np.empty(size, dtype=np.float64)
+        # 0/1 flags as uint8, so they add and subtract into codes without a cast.
+        self.better, self.worse, self.clinical_pre, self.functional_post, self.scratch = (
+            np.empty(size, dtype=np.uint8) for _ in range(5)
+        )
+
+    def classify(
+        self,
+        pre: npt.NDArray[np.float64],
+        post: npt.NDArray[np.float64],
+        out: npt.NDArray[np.int8],
+        offset: int,
+    ) -> None:
+        n = pre.size
+        change = self.change[:n]
+        better, worse, scratch = self.better[:n], self.worse[:n], self.scratch[:n]
+        clinical_pre, functional_post = self.clinical_pre[:n], self.functional_post[:n]
+        np.subtract(post, pre, out=change)
+        if not math.isfinite(float(change.sum())):
+            _require_finite_block(pre, post, offset)
+        if self.sdiff is not None:
+            np.divide(change, self.sdiff, out=change)
+        as_bool = np.bool_
+        if self.lower_is_better:
+            self.low(change, -self.limit, out=better.view(as_bool))
+            self.high(change, self.limit, out=worse.view(as_bool))
+            np.greater_equal(pre, self.cutoff, out=clinical_pre.view(as_bool))
+            np.less(post, self.cutoff, out=functional_post.view(as_bool))
+        else:
+            self.high(change, self.limit, out=better.view(as_bool))
+            self.low(change, -self.limit, out=worse.view(as_bool))
+            np.less(pre, self.cutoff, out=clinical_pre.view(as_bool))
+            np.greater_equal(post, self.cutoff, out=functional_post.view(as_bool))
+        codes = out.view(np.uint8)
+        # unchanged + improved + recovered - deteriorated - harmed, each a 0/1 flag:
+        # recovered = better and clinical before and functional after;
+        # harmed = worse and neither clinical before nor functional after.
+        np.bitwise_and(clinical_pre, functional_post, out=scratch)
+        np.bitwise_and(scratch, better, out=scratch)
+        np.add(better, scratch, out=codes)
+        np.bitwise_or(clinical_pre, functional_post, out=scratch)
+        np.greater(worse, scratch, out=scratch.view(as_bool))
+        np.subtract(codes, worse, out=codes)
+        np.subtract(codes, scratch, out=codes)
+        np.add(codes, np.uint8(UNCHANGED), out=codes)
+
+
+def _require_finite_block(
+    pre: npt.NDArray[np.float64], post: npt.NDArray[np.float64], offset: int
+) -> None:
+    """Name the first score that is not a finite number (a huge finite change is fine)."""
+    for name, values in (("pre", pre), ("post", post)):
+        bad = np.flatnonzero(~np.isfinite(values))
+        if bad.size:
+            raise ValueError(
+                f"{name} must hold finite numbers, found {values[bad[0]]} at index "
+                f"{offset + int(bad[0])}"
+            )
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from strides.progress import CATEGORIES, classify_many, clinical_significance
+from strides.progress.change import CLASSIFY_BLOCK
 
 RULES = [
     {"cutoff": 10, "threshold": 6},
@@ -85,3 +86,33 @@ def test_nan_is_refused_with_its_position():
 def test_invalid_rule_is_refused():
     with pytest.raises(ValueError, match="reliability must be at least 0 and below 1"):
         classify_many([18], [8], cutoff=10, sd=6, reliability=1.5)
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_agrees_across_block_boundaries(rule):
+    # two whole blocks and a partial third, so every block-size edge is crossed
+    rng = np.random.default_rng(7)
+    n = 2 * CLASSIFY_BLOCK + 1_001
+    pre = np.round(rng.uniform(0, 40, n), 1)
+    post = rng.integers(0, 41, n).astype(float)
+    codes = classify_many(pre, post, **rule)
+    for block_edge in (0, CLASSIFY_BLOCK - 1, CLASSIFY_BLOCK, 2 * CLASSIFY_BLOCK, n - 1):
+        window = slice(max(block_edge - 50, 0), block_edge + 50)
+        assert np.array_equal(codes[window], scalar_codes(pre[window], post[window], rule))
+    assert np.array_equal(codes[::97], scalar_codes(pre[::97], post[::97], rule))
+
+
+def test_nan_in_a_later_block_is_named_with_its_position_in_the_whole_array():
+    pre = np.full(CLASSIFY_BLOCK + 10, 18.0)
+    post = np.full(CLASSIFY_BLOCK + 10, 8.0)
+    pre[CLASSIFY_BLOCK + 3] = np.inf
+    with pytest.raises(
+        ValueError, match=f"pre must hold finite numbers, found inf at index {CLASSIFY_BLOCK + 3}"
+    ):
+        classify_many(pre, post, cutoff=10, threshold=6)
+
+
+def test_a_change_too_large_for_a_float_is_still_classified():
+    # -1e308 - 1e308 overflows to -inf; both scores are finite, so it is a huge gain
+    codes = classify_many([1e308], [-1e308], cutoff=10, threshold=6)
+    assert list(np.array(CATEGORIES)[codes]) == ["recovered"]
