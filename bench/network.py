@@ -18,11 +18,13 @@ from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
 
+from bench.rows import Ids, insert_rows, reset_sequences
 from strides.accounts.models import Role, User
 from strides.alerts.models import Alert
 from strides.assessments.models import Assessment, Mode
 from strides.audit.services import audit_record
 from strides.clients.models import (
+    AnxietyMeasure,
     Appointment,
     AppointmentStatus,
     Client,
@@ -31,10 +33,15 @@ from strides.clients.models import (
 )
 from strides.instruments import get_instrument, score
 from strides.milestones.models import Milestone
-from strides.milestones.services import milestone_row
+from strides.milestones.services import milestone_values
 from strides.outcomes.models import EpisodeProgress
 from strides.outcomes.rules import measure_rules, trajectory_params
-from strides.outcomes.services import episode_measures, main_instrument, progress_refresh
+from strides.outcomes.services import (
+    episode_measures,
+    main_instrument,
+    progress_refresh,
+    talking_therapies_summary,
+)
 from strides.progress import (
     EpisodeHistory,
     MeasureRule,
@@ -188,47 +195,58 @@ def _plans(rng: random.Random, size: NetworkSize, today: date) -> list[list[_Epi
     return plans
 
 
-def _bulk_episodes(
-    rng: random.Random, plans: list[list[_EpisodePlan]], offset: int
-) -> list[tuple[Episode, _EpisodePlan]]:
-    clients = Client.objects.bulk_create(
-        Client(display_name=f"Client {offset + i + 1:06d}") for i in range(len(plans))
-    )
-    pairs = [
-        (
-            Episode(
-                client=client,
-                therapist=plan.therapist,
-                start=plan.start,
-                end=plan.end,
-                end_reason=rng.choice([EndReason.PLANNED, EndReason.DROPPED_OUT])
+def _episode_rows(
+    rng: random.Random, ids: Ids, plans: list[list[_EpisodePlan]], offset: int
+) -> tuple[list[dict[str, Any]], list[tuple[dict[str, Any], _EpisodePlan]]]:
+    now = timezone.now()
+    clients = []
+    pairs = []
+    for index, episodes in enumerate(plans):
+        client = {
+            "id": ids.next(Client),
+            "display_name": f"Client {offset + index + 1:06d}",
+            "created_at": now,
+            "updated_at": now,
+        }
+        clients.append(client)
+        for plan in episodes:
+            episode = {
+                "id": ids.next(Episode),
+                "client_id": client["id"],
+                "therapist_id": plan.therapist.pk,
+                "start": plan.start,
+                "end": plan.end,
+                "end_reason": rng.choice([EndReason.PLANNED, EndReason.DROPPED_OUT])
                 if plan.end
                 else "",
-            ),
-            plan,
-        )
-        for client, episodes in zip(clients, plans, strict=True)
-        for plan in episodes
-    ]
-    Episode.objects.bulk_create([episode for episode, _plan in pairs])
-    return pairs
+                "created_at": now,
+            }
+            pairs.append((episode, plan))
+    return clients, pairs
 
 
 def _zoned(day: date) -> datetime:
-    return datetime.combine(day, time(10), tzinfo=timezone.get_current_timezone())
+    return timezone.make_aware(datetime.combine(day, time(10)))
 
 
-def _episode_rows(
-    rng: random.Random, scores: _Scores, episode: Episode, plan: _EpisodePlan
-) -> tuple[list[Appointment], list[Assessment]]:
+def _session_rows(
+    rng: random.Random, ids: Ids, scores: _Scores, episode_id: int, plan: _EpisodePlan
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     days = [plan.start + timedelta(weeks=week) for week in range(plan.sessions)]
     appointments = [
-        Appointment(episode=episode, at=_zoned(day), status=AppointmentStatus.ATTENDED)
+        {
+            "id": ids.next(Appointment),
+            "episode_id": episode_id,
+            "at": _zoned(day),
+            "status": AppointmentStatus.ATTENDED,
+        }
         for day in days
     ]
     if plan.end is None:
         upcoming = max(days[-1] + timedelta(weeks=1), timezone.localdate() + timedelta(days=1))
-        appointments.append(Appointment(episode=episode, at=_zoned(upcoming)))
+        appointments.append(
+            {"id": ids.next(Appointment), "episode_id": episode_id, "at": _zoned(upcoming)}
+        )
     intake, final = plan.course
     assessments = []
     for session, day in enumerate(days):
@@ -236,29 +254,30 @@ def _episode_rows(
         phq9 = round(intake + (final - intake) * share + rng.gauss(0, 1.5))
         for code, total in (("phq9", phq9), ("gad7", round(phq9 * 0.75))):
             assessments.append(
-                Assessment(
-                    episode=episode,
-                    instrument_code=code,
-                    mode=Mode.IN_SESSION,
-                    taken_on=day,
-                    entered_by=plan.therapist,
-                    submission_key=uuid.UUID(int=rng.getrandbits(128)),
+                {
+                    "id": ids.next(Assessment),
+                    "episode_id": episode_id,
+                    "instrument_code": code,
+                    "mode": Mode.IN_SESSION,
+                    "taken_on": day,
+                    "entered_by_id": plan.therapist.pk,
+                    "submission_key": uuid.UUID(int=rng.getrandbits(128)),
                     **scores.row(code, total),
-                )
+                }
             )
     return appointments, assessments
 
 
-def _history(plan: _EpisodePlan, assessments: list[Assessment]) -> EpisodeHistory:
+def _history(plan: _EpisodePlan, assessments: list[dict[str, Any]]) -> EpisodeHistory:
     dates = [plan.start + timedelta(weeks=week) for week in range(plan.sessions)]
     observations = [
         Observation(
-            assessment_id=a.pk,
-            instrument=a.instrument_code,
-            when=a.taken_on,
-            session=dates.index(a.taken_on) + 1,
-            total=a.total,
-            flags=frozenset(a.flags),
+            assessment_id=a["id"],
+            instrument=a["instrument_code"],
+            when=a["taken_on"],
+            session=dates.index(a["taken_on"]) + 1,
+            total=a["total"],
+            flags=frozenset(a["flags"]),
         )
         for a in assessments
     ]
@@ -274,9 +293,21 @@ def _history(plan: _EpisodePlan, assessments: list[Assessment]) -> EpisodeHistor
     )
 
 
-def _derived_rows(
-    engine: _Engine, episode: Episode, plan: _EpisodePlan, assessments: list[Assessment]
-) -> tuple[EpisodeProgress, list[Alert], list[Milestone]]:
+@dataclass
+class _Derived:
+    progress: list[dict[str, Any]] = field(default_factory=list)
+    alerts: list[dict[str, Any]] = field(default_factory=list)
+    milestones: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _derive(
+    engine: _Engine,
+    ids: Ids,
+    episode_id: int,
+    plan: _EpisodePlan,
+    assessments: list[dict[str, Any]],
+    into: _Derived,
+) -> None:
     """What `progress_refresh` would store for the episode, from the pure engine."""
     rules, params = engine.rules, engine.params
     history = _history(plan, assessments)
@@ -284,65 +315,83 @@ def _derived_rows(
     # What alerts_sync keeps open: risk alerts, and self-closing ones whose condition holds.
     holding = {condition.key for condition in reading.now if condition.holds}
     alerts = [
-        Alert(
-            episode=episode,
-            kind=a.kind,
-            key=a.key,
-            instrument=a.instrument or "",
-            source_id=a.source_id,
-            occurred_on=a.when,
-            latest_on=a.when,
-            evidence=a.evidence,
-            summary=a.summary,
-            immediate=a.immediate,
-        )
+        {
+            "id": ids.next(Alert),
+            "episode_id": episode_id,
+            "kind": a.kind,
+            "key": a.key,
+            "instrument": a.instrument or "",
+            "source_id": a.source_id,
+            "occurred_on": a.when,
+            "latest_on": a.when,
+            "evidence": a.evidence,
+            "summary": a.summary,
+            "immediate": a.immediate,
+        }
         for a in reading.raised
         if a.kind not in SELF_CLOSING_KINDS or a.key in holding
     ]
-    milestones = [
-        milestone_row(episode=episode, detected=m) for m in detect_milestones(history, rules)
-    ]
-    measures = episode_measures(history, rules, assessments)
-    main = main_instrument(measures)
-    progress = EpisodeProgress(
-        episode=episode,
-        refreshed_at=timezone.now(),
-        last_assessed_on=assessments[-1].taken_on if assessments else None,
-        main_instrument=main,
-        status=measures[main]["status"] if main else "",
-        status_explanation=measures[main]["explanation"] if main else "",
-        measures=measures,
-        open_alerts=len(alerts),
-        has_open_risk=any(a.immediate for a in alerts),
+    into.alerts += alerts
+    into.milestones += (
+        {"id": ids.next(Milestone), "episode_id": episode_id, **milestone_values(m)}
+        for m in detect_milestones(history, rules)
     )
-    return progress, alerts, milestones
+    bands = {a["instrument_code"]: a["band"] for a in assessments if a["total"] is not None}
+    measures = episode_measures(history, rules, bands, params)
+    main = main_instrument(measures)
+    into.progress.append(
+        {
+            "id": ids.next(EpisodeProgress),
+            "episode_id": episode_id,
+            "refreshed_at": timezone.now(),
+            "last_assessed_on": assessments[-1]["taken_on"] if assessments else None,
+            "main_instrument": main,
+            "status": measures[main]["status"] if main else "",
+            "status_explanation": measures[main]["explanation"] if main else "",
+            "measures": measures,
+            "talking_therapies": talking_therapies_summary(
+                anxiety_measure=AnxietyMeasure.GAD7,
+                ended=plan.end is not None,
+                measures=measures,
+                treatment_sessions=history.treatment_sessions,
+            ),
+            "open_alerts": len(alerts),
+            "has_open_risk": any(a["immediate"] for a in alerts),
+        }
+    )
 
 
 def _load_chunk(
     rng: random.Random,
+    ids: Ids,
     scores: _Scores,
     engine: _Engine,
     plans: list[list[_EpisodePlan]],
     offset: int,
 ) -> dict[str, int]:
-    pairs = _bulk_episodes(rng, plans, offset)
-    rows = [_episode_rows(rng, scores, episode, plan) for episode, plan in pairs]
-    Appointment.objects.bulk_create([a for appointments, _ in rows for a in appointments])
-    Assessment.objects.bulk_create([a for _, assessments in rows for a in assessments])
-    derived = [
-        _derived_rows(engine, episode, plan, assessments)
-        for (episode, plan), (_, assessments) in zip(pairs, rows, strict=True)
-    ]
-    EpisodeProgress.objects.bulk_create([progress for progress, _, _ in derived])
-    alerts = Alert.objects.bulk_create([a for _, found, _ in derived for a in found])
-    milestones = Milestone.objects.bulk_create([m for _, _, found in derived for m in found])
+    clients, pairs = _episode_rows(rng, ids, plans, offset)
+    appointments: list[dict[str, Any]] = []
+    assessments: list[dict[str, Any]] = []
+    derived = _Derived()
+    for episode, plan in pairs:
+        booked, taken = _session_rows(rng, ids, scores, episode["id"], plan)
+        appointments += booked
+        assessments += taken
+        _derive(engine, ids, episode["id"], plan, taken, derived)
+    insert_rows(Client, clients)
+    insert_rows(Episode, [episode for episode, _plan in pairs])
+    insert_rows(Appointment, appointments)
+    insert_rows(Assessment, assessments)
+    insert_rows(EpisodeProgress, derived.progress)
+    insert_rows(Alert, derived.alerts)
+    insert_rows(Milestone, derived.milestones)
     return {
-        "clients": len(plans),
+        "clients": len(clients),
         "episodes": len(pairs),
-        "appointments": sum(len(appointments) for appointments, _ in rows),
-        "assessments": sum(len(assessments) for _, assessments in rows),
-        "alerts": len(alerts),
-        "milestones": len(milestones),
+        "appointments": len(appointments),
+        "assessments": len(assessments),
+        "alerts": len(derived.alerts),
+        "milestones": len(derived.milestones),
     }
 
 
@@ -392,13 +441,17 @@ def build_network(size: NetworkSize, *, seed: int = 15, progress_bar: bool = Tru
         bar = tqdm(
             total=len(plans), desc="loading clients", unit="client", disable=not progress_bar
         )
+        ids = Ids()
         for offset, chunk in zip(
             range(0, len(plans), CHUNK_CLIENTS), _chunks(plans, CHUNK_CLIENTS), strict=True
         ):
-            for name, count in _load_chunk(rng, scores, engine, chunk, offset).items():
+            for name, count in _load_chunk(rng, ids, scores, engine, chunk, offset).items():
                 loaded.counts[name] += count
             bar.update(len(chunk))
         bar.close()
+        reset_sequences(
+            [Client, Episode, Appointment, Assessment, EpisodeProgress, Alert, Milestone]
+        )
         small = User.objects.get(username=SMALL_THERAPIST)
         loaded.client_page_id = _client_page_case(rng, scores, small, today)
         loaded.counts["therapists"] = User.objects.count()

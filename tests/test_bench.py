@@ -1,11 +1,16 @@
 """The benchmark's own pieces: network sizes, the bulk loader, refusing a shared database."""
 
+import uuid
+from datetime import date
+
 from django.test import TestCase
 
 from bench.network import LARGE_THERAPIST, SMALL_THERAPIST, NetworkSize, build_network
 from bench.suite import growth_size, postgres_target
 from strides.assessments.models import Assessment
 from strides.clients.models import Client, Episode
+from strides.instruments import score
+from strides.milestones.models import Milestone
 from strides.outcomes.models import EpisodeProgress
 
 
@@ -48,6 +53,23 @@ class BuildNetworkTests(TestCase):
         progress = EpisodeProgress.objects.exclude(measures={}).first()
         assert progress is not None
         self.assertTrue(progress.measures["phq9"]["sparkline"].startswith("<svg"))
+        # The rows written with executemany read back through the ORM as the app stores them.
+        assessment = Assessment.objects.exclude(episode__client_id=loaded.client_page_id).first()
+        assert assessment is not None
+        self.assertIsInstance(assessment.submission_key, uuid.UUID)
+        self.assertIsInstance(assessment.taken_on, date)
+        answers = {int(number): value for number, value in assessment.answers.items()}
+        self.assertEqual(score(assessment.instrument_code, answers).total, assessment.total)
+        self.assertTrue(assessment.is_current)
+        milestone = Milestone.objects.first()
+        assert milestone is not None
+        self.assertTrue(milestone.summary)  # decrypts with the app's key
+        ended = EpisodeProgress.objects.filter(
+            episode__end__isnull=False, talking_therapies__isnull=False
+        )
+        self.assertTrue(ended.exists())
+        # Ids given by the loader: the sequences moved past them, so the ORM can add rows.
+        self.assertEqual(Client.objects.create(display_name="After the load").pk, 42)
         case = Assessment.objects.filter(episode__client_id=loaded.client_page_id)
         self.assertEqual(case.count(), 120)
         self.assertEqual(

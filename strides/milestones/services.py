@@ -1,6 +1,7 @@
 """Storing the engine's milestones once each, recording them by hand, celebrating them."""
 
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,18 +21,22 @@ from strides.text_limits import check_length
 SUMMARY_MAX_LENGTH = 500
 
 
+def milestone_values(detected: DetectedMilestone) -> dict[str, Any]:
+    """The stored columns of a milestone the engine detected (summary encrypted)."""
+    return {
+        "kind": detected.kind,
+        "key": detected.key,
+        "instrument": detected.instrument or "",
+        "source_id": detected.source_id,
+        "occurred_on": detected.when,
+        "evidence": detected.evidence,
+        "summary_encrypted": encrypt_text(detected.summary),
+    }
+
+
 def milestone_row(*, episode: Episode, detected: DetectedMilestone) -> Milestone:
-    """The unsaved row that stores a milestone the engine detected (summary encrypted)."""
-    return Milestone(
-        episode=episode,
-        kind=detected.kind,
-        key=detected.key,
-        instrument=detected.instrument or "",
-        source_id=detected.source_id,
-        occurred_on=detected.when,
-        evidence=detected.evidence,
-        summary_encrypted=encrypt_text(detected.summary),
-    )
+    """The unsaved row that stores a milestone the engine detected."""
+    return Milestone(episode=episode, **milestone_values(detected))
 
 
 def milestones_sync(

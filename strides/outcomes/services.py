@@ -6,6 +6,7 @@ risk alert exists exactly when the assessment that carries it does.
 """
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import date
 from typing import Any
@@ -28,6 +29,7 @@ from strides.outcomes.rules import measure_rules, trajectory_params
 from strides.progress import (
     EpisodeHistory,
     MeasureRule,
+    TrajectoryParams,
     calibrate,
     detect_alerts,
     detect_milestones,
@@ -38,11 +40,17 @@ from strides.progress import (
 MAIN_INSTRUMENT_ORDER = ("phq9", "core10", "gad7")
 
 
+def latest_bands(assessments: list[Assessment]) -> dict[str, str]:
+    """The severity band of each instrument's latest scored assessment (oldest first in)."""
+    return {a.instrument_code: a.band for a in assessments if a.total is not None}
+
+
 def episode_measures(
-    history: EpisodeHistory, rules: dict[str, MeasureRule], assessments: list[Assessment]
+    history: EpisodeHistory,
+    rules: dict[str, MeasureRule],
+    latest_band: Mapping[str, str],
+    params: Mapping[str, TrajectoryParams],
 ) -> dict[str, dict[str, Any]]:
-    params = trajectory_params()
-    latest_band = {a.instrument_code: a.band for a in assessments if a.total is not None}
     summaries: dict[str, dict[str, Any]] = {}
     for code in history.instruments():
         scored = history.scored(code)
@@ -70,13 +78,17 @@ def episode_measures(
 FALLBACK_ANXIETY_MEASURE = "gad7"
 
 
-def _talking_therapies(
-    episode: Episode, measures: dict[str, dict[str, Any]], treatment_sessions: int
+def talking_therapies_summary(
+    *,
+    anxiety_measure: str,
+    ended: bool,
+    measures: dict[str, dict[str, Any]],
+    treatment_sessions: int,
 ) -> dict[str, Any] | None:
     """The paired-measures outcome from PHQ-9 and the episode's anxiety measure, falling
     back to GAD-7 when the disorder-specific measure has no first and last score. The
     stored outcome names the anxiety measure used and whether it was the fallback."""
-    used = episode.anxiety_measure
+    used = anxiety_measure
     if used not in measures:
         used = FALLBACK_ANXIETY_MEASURE
     phq9, anxiety = measures.get("phq9"), measures.get(used)
@@ -87,13 +99,13 @@ def _talking_therapies(
         anxiety=(anxiety["first"], anxiety["latest"]),
         attended=treatment_sessions,
         anxiety_measure=used,
-        ended=episode.end is not None,
+        ended=ended,
         deterioration=settings.STRIDES_TT_DETERIORATION,
     )
     return {
         **asdict(outcome),
         "anxiety_measure": used,
-        "anxiety_measure_fallback": used != episode.anxiety_measure,
+        "anxiety_measure_fallback": used != anxiety_measure,
         "treatment_sessions": treatment_sessions,
         "deterioration_rule": settings.STRIDES_TT_DETERIORATION,
     }
@@ -118,13 +130,14 @@ def progress_refresh(*, actor: User | None, episode: Episode) -> EpisodeProgress
     loaded = load_history(episode)
     history = loaded.history
     rules = measure_rules()
+    params = trajectory_params()
     milestones_sync(actor=actor, episode=episode, detected=detect_milestones(history, rules))
     alerts_sync(
         actor=actor,
         episode=episode,
-        reading=detect_alerts(history, rules, trajectory_params=trajectory_params()),
+        reading=detect_alerts(history, rules, trajectory_params=params),
     )
-    measures = episode_measures(history, rules, loaded.assessments)
+    measures = episode_measures(history, rules, latest_bands(loaded.assessments), params)
     main = main_instrument(measures)
     open_alerts = episode.alerts.filter(status=AlertStatus.OPEN)
     progress, _created = EpisodeProgress.objects.update_or_create(
@@ -136,7 +149,12 @@ def progress_refresh(*, actor: User | None, episode: Episode) -> EpisodeProgress
             "status": measures[main]["status"] if main else "",
             "status_explanation": measures[main]["explanation"] if main else "",
             "measures": measures,
-            "talking_therapies": _talking_therapies(episode, measures, history.treatment_sessions),
+            "talking_therapies": talking_therapies_summary(
+                anxiety_measure=episode.anxiety_measure,
+                ended=episode.end is not None,
+                measures=measures,
+                treatment_sessions=history.treatment_sessions,
+            ),
             "open_alerts": open_alerts.count(),
             "has_open_risk": open_alerts.filter(immediate=True).exists(),
         },
