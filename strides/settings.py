@@ -306,3 +306,10 @@ if not DEBUG:
     refuse_insecure_settings(
         secret_key=SECRET_KEY, allowed_hosts=ALLOWED_HOSTS, database_url=DATABASE_URL
     )
+
+# Progress reports and CSV exports (strides/reports)
+INSTALLED_APPS.insert(INSTALLED_APPS.index("strides.notes") + 1, "strides.reports")
+# Measures a client's own report leaves out besides alliance measures, by instrument code.
+STRIDES_CLIENT_HIDDEN_INSTRUMENTS = env_list("STRIDES_CLIENT_HIDDEN_INSTRUMENTS", [])
+# A clinic-wide export needs an admin with two-factor who signed in this recently.
+STRIDES_EXPORT_SIGN_IN_MINUTES = env_int("STRIDES_EXPORT_SIGN_IN_MINUTES", 15)
