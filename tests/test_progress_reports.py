@@ -2,6 +2,7 @@
 
 import io
 import json
+import tempfile
 import uuid
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -12,7 +13,9 @@ from django.core.management.base import CommandError
 from django.test import override_settings
 from django.urls import reverse
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 
+from strides.accounts.models import User
 from strides.assessments.services import assessment_record
 from strides.audit.models import AuditEvent
 from strides.clients.models import Appointment
@@ -68,7 +71,7 @@ class ProgressReportTests(PersonaTestCase):
         note_save(actor=cls.tess, appointment=cls.tess_appointment, text=NOTE, base_version=0)
         episode_end(actor=cls.tess, episode=episode, end=date(2026, 10, 14), end_reason="planned")
 
-    def pdf(self, audience: str, user=None) -> PdfReader:  # type: ignore[no-untyped-def]
+    def pdf(self, audience: str, user: User | None = None) -> PdfReader:
         self.login(user or self.tess)
         response = self.client.get(self.url(audience))
         self.assertEqual(response.status_code, 200)
@@ -100,9 +103,12 @@ class ProgressReportTests(PersonaTestCase):
 
     def test_pdf_is_tagged_with_a_title_and_a_language(self) -> None:
         reader = self.pdf("client")
-        root = reader.trailer["/Root"]
+        root = reader.trailer["/Root"].get_object()
+        assert isinstance(root, DictionaryObject)
         self.assertIn("/StructTreeRoot", root)
-        self.assertTrue(root["/MarkInfo"]["/Marked"])
+        mark_info = root["/MarkInfo"].get_object()
+        assert isinstance(mark_info, DictionaryObject)
+        self.assertTrue(mark_info["/Marked"])
         self.assertEqual(str(root["/Lang"]), "en")
         self.assertIsNotNone(reader.metadata)
         assert reader.metadata is not None
@@ -197,7 +203,7 @@ class ProgressReportTests(PersonaTestCase):
         self.assertNotIn(self.url("record"), page)
 
     def test_report_command_writes_the_pdf_for_a_reader_only(self) -> None:
-        out = Path(self.enterContext(_tmpdir())) / "report.pdf"
+        out = Path(self.enterContext(tempfile.TemporaryDirectory())) / "report.pdf"
         call_command(
             "report", episode=self.tess_episode.pk, audience="supervision", out=out,
             user="sam", stdout=io.StringIO(),
@@ -207,9 +213,3 @@ class ProgressReportTests(PersonaTestCase):
             call_command(
                 "report", episode=self.tess_episode.pk, audience="record", out=out, user="otto",
             )  # fmt: skip
-
-
-def _tmpdir():  # type: ignore[no-untyped-def]
-    import tempfile
-
-    return tempfile.TemporaryDirectory()

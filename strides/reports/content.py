@@ -153,7 +153,7 @@ def report_content(*, episode: Episode, audience: Audience) -> ReportContent:
         episode=episode,
         therapist=episode.therapist.display(),
         generated_on=timezone.localdate(),
-        presenting_problem=episode.presenting_problem if not audience == Audience.CLIENT else "",
+        presenting_problem=episode.presenting_problem if record else "",
         attended_sessions=episode.appointments.filter(status=AppointmentStatus.ATTENDED).count(),
         status=progress.status if progress is not None else "",
         status_explanation=progress.status_explanation if progress is not None else "",

@@ -7,7 +7,7 @@ written as numbers, so a change of -8 stays a number a spreadsheet can sum.
 """
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from enum import StrEnum
 
 from django.db.models import Count, Q, QuerySet
@@ -61,7 +61,7 @@ def _client_label(episode: Episode, scope: Scope) -> str:
     return pseudonym(episode.client_id) if scope == Scope.CLINIC else episode.client.display_name
 
 
-def assessment_rows(episodes: QuerySet[Episode], scope: Scope) -> Iterator[list[object]]:
+def assessment_rows(episodes: QuerySet[Episode], scope: Scope) -> Iterator[Sequence[object]]:
     """One row per answered-or-not item of each current assessment."""
     yield ASSESSMENT_COLUMNS
     assessments = (
@@ -80,7 +80,7 @@ def assessment_rows(episodes: QuerySet[Episode], scope: Scope) -> Iterator[list[
             yield [cell(v) for v in (*head, int(number), a.answers[number])]
 
 
-def episode_rows(episodes: QuerySet[Episode], scope: Scope) -> Iterator[list[object]]:
+def episode_rows(episodes: QuerySet[Episode], scope: Scope) -> Iterator[Sequence[object]]:
     """One row per episode and measure (one row without measure columns for an episode
     with no scores yet), with the NHS Talking Therapies outcome where it applies."""
     yield EPISODE_COLUMNS
@@ -118,7 +118,7 @@ class _Echo:
         return value
 
 
-def csv_lines(rows: Iterable[list[object]]) -> Iterator[str]:
+def csv_lines(rows: Iterable[Sequence[object]]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     for row in rows:
         yield writer.writerow(row)
@@ -126,7 +126,7 @@ def csv_lines(rows: Iterable[list[object]]) -> Iterator[str]:
 
 def export_rows(
     kind: ExportKind, episodes: QuerySet[Episode], scope: Scope
-) -> Iterator[list[object]]:
+) -> Iterator[Sequence[object]]:
     if kind == ExportKind.ASSESSMENTS:
         return assessment_rows(episodes, scope)
     return episode_rows(episodes, scope)

@@ -19,7 +19,9 @@ CATEGORY_WORDS = {
 
 STATUS_WORDS = {
     "on_track": "You are where people usually are at this stage.",
-    "not_on_track": "Progress is slower than usual at this stage; your therapist will look at this with you.",
+    "not_on_track": (
+        "Progress is slower than usual at this stage; your therapist will look at this with you."
+    ),
     "too_early": "It is too early to tell how things are going.",
     "recovered": "Your scores are in the range most people are in.",
 }

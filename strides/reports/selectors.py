@@ -66,4 +66,8 @@ def export_scope(actor: User) -> Scope | None:
     return SCOPE_BY_ROLE.get(actor.role) if actor.is_active else None
 
 
-SCOPE_BY_ROLE = {Role.THERAPIST: Scope.OWN, Role.SUPERVISOR: Scope.TEAM, Role.ADMIN: Scope.CLINIC}
+SCOPE_BY_ROLE: dict[str, Scope] = {
+    Role.THERAPIST: Scope.OWN,
+    Role.SUPERVISOR: Scope.TEAM,
+    Role.ADMIN: Scope.CLINIC,
+}

@@ -50,7 +50,7 @@ def exports(request: AuthedRequest) -> HttpResponse:
 
 @staff_required
 @require_GET
-def export_csv(request: AuthedRequest, kind: str) -> HttpResponse:
+def export_csv(request: AuthedRequest, kind: str) -> HttpResponse | StreamingHttpResponse:
     scope = selectors.export_scope(request.user)
     if scope is None or kind not in ExportKind:
         raise Http404("No such export.")
