@@ -32,13 +32,9 @@ class CsvExportTests(PersonaTestCase):
         for day, total in ((date(2026, 9, 1), 18), (date(2026, 10, 1), 6)):
             cls.record(cls.tess, cls.tess_episode, day, total)
         cls.record(cls.otto, cls.otto_episode, date(2026, 9, 3), 11)
-        cls.formula_episodes = []
         for name in FORMULAS:
             client = Client.objects.create(display_name=name)
-            episode = Episode.objects.create(
-                client=client, therapist=cls.tess, start=date(2026, 9, 1)
-            )
-            cls.formula_episodes.append(episode)
+            Episode.objects.create(client=client, therapist=cls.tess, start=date(2026, 9, 1))
 
     @staticmethod
     def record(actor: User, episode: Episode, day: date, total: int) -> None:
@@ -53,7 +49,7 @@ class CsvExportTests(PersonaTestCase):
         self.assertIsInstance(response, StreamingHttpResponse)
         assert isinstance(response, StreamingHttpResponse)
         self.assertEqual(response["Content-Type"], "text/csv")
-        body = b"".join(response.streaming_content).decode()  # type: ignore[arg-type]
+        body = b"".join(response.streaming_content).decode()
         return list(csv.DictReader(io.StringIO(body, newline="")))
 
     def sign_in_admin(self, *, two_factor: bool, minutes_ago: float | None) -> None:
