@@ -15,9 +15,17 @@ from strides.reports.exports import Scope
 
 
 def report_episode(*, actor: User, episode_id: int, audience: Audience) -> Episode:
-    """The episode a report is made of: 404 and a denied audit event for an episode the
-    actor may not read, or an audience their role may not produce."""
-    episode = record_for_actor(
+    """The episode a report is made of: 404 and a denied audit event for an audience the
+    actor's role may not produce, or an episode the actor may not read."""
+    if audience not in audiences_for(actor):
+        audit_record(
+            actor=actor,
+            action="report.open",
+            outcome=Outcome.DENIED,
+            detail={"audience": str(audience), "episode": episode_id},
+        )
+        raise Http404("No such record.")
+    return record_for_actor(
         actor=actor,
         queryset=Episode.objects.select_related("client", "therapist"),
         pk=episode_id,
@@ -25,17 +33,6 @@ def report_episode(*, actor: User, episode_id: int, audience: Audience) -> Episo
         need=Access.READ,
         action="report.open",
     )
-    if audience not in audiences_for(actor):
-        audit_record(
-            actor=actor,
-            action="report.open",
-            outcome=Outcome.DENIED,
-            client=episode.client,
-            obj=episode,
-            detail={"audience": str(audience)},
-        )
-        raise Http404("No such record.")
-    return episode
 
 
 @dataclass(frozen=True)
