@@ -19,7 +19,7 @@ from strides.accounts.models import User
 from strides.assessments.services import assessment_record
 from strides.audit.models import AuditEvent
 from strides.clients.models import Appointment
-from strides.clients.services import episode_end
+from strides.clients.services import break_glass_open, episode_end
 from strides.goals.services import goal_create, goal_rate
 from strides.instruments import get_instrument
 from strides.notes.services import note_save
@@ -175,6 +175,21 @@ class ProgressReportTests(PersonaTestCase):
     def test_admin_without_break_glass_gets_404(self) -> None:
         self.login(self.admin)
         self.assertEqual(self.client.get(self.url("record")).status_code, 404)
+
+    def test_admin_with_break_glass_gets_the_record_only(self) -> None:
+        break_glass_open(
+            actor=self.admin, client=self.tess_client, reason="Records request from the court"
+        )
+        self.assertIn(NOTE, self.text(self.pdf("record", user=self.admin)))
+        for audience in ("client", "supervision"):
+            self.assertEqual(self.client.get(self.url(audience)).status_code, 404)
+
+    def test_an_episode_without_measures_says_so(self) -> None:
+        self.login(self.otto)
+        url = reverse("report_pdf", args=[self.otto_episode.pk]) + "?audience=record"
+        text = self.text(PdfReader(io.BytesIO(self.client.get(url).content)))
+        self.assertIn("No questionnaires have been completed in this episode yet.", text)
+        self.assertIn("No goals were set in this episode.", text)
 
     def test_a_report_is_audited_as_a_disclosure_with_ids_only(self) -> None:
         self.pdf("client")

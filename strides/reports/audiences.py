@@ -20,6 +20,7 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
 
 from strides.accounts.models import Role, User
 from strides.progress.history import ALLIANCE_INSTRUMENTS
@@ -32,13 +33,13 @@ class Audience(StrEnum):
 
     @property
     def label(self) -> str:
-        return AUDIENCE_LABELS[self]
+        return str(AUDIENCE_LABELS[self])
 
 
 AUDIENCE_LABELS = {
-    Audience.CLIENT: "For the client",
-    Audience.RECORD: "For the clinical record",
-    Audience.SUPERVISION: "For supervision (pseudonymised)",
+    Audience.CLIENT: _("For the client"),
+    Audience.RECORD: _("For the clinical record"),
+    Audience.SUPERVISION: _("For supervision (pseudonymised)"),
 }
 
 AUDIENCES_BY_ROLE: dict[str, tuple[Audience, ...]] = {
