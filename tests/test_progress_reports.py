@@ -24,6 +24,7 @@ from strides.goals.services import goal_create, goal_rate
 from strides.instruments import get_instrument
 from strides.notes.services import note_save
 from strides.reports.audiences import pseudonym
+from strides.reports.pdf import refusing_fetcher
 from tests.base import PersonaTestCase, phq9_answers
 
 NOTE = "Spoke about the quarrel with Quentin at the bakery"
@@ -134,6 +135,11 @@ class ProgressReportTests(PersonaTestCase):
         self.assertIn(pseudonym(self.tess_client.pk), text)
         self.assertIn("Moderately severe", text)
         self.assertNotIn(NOTE, text)
+
+    def test_a_report_loads_no_url(self) -> None:
+        for url in ("http://example.org/pixel.png", "file:///etc/passwd", "https://example.org"):
+            with self.assertRaisesMessage(ValueError, "disallowed protocol"):
+                refusing_fetcher()(url)
 
     def test_the_pseudonym_is_stable_and_differs_between_clients(self) -> None:
         self.assertEqual(pseudonym(self.tess_client.pk), pseudonym(self.tess_client.pk))
