@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "strides.outcomes",
     "strides.goals",
     "strides.notes",
+    "strides.reports",
     "strides.web",
     "strides.demo",
 ]
@@ -308,7 +309,6 @@ if not DEBUG:
     )
 
 # Progress reports and CSV exports (strides/reports)
-INSTALLED_APPS.insert(INSTALLED_APPS.index("strides.notes") + 1, "strides.reports")
 # Measures a client's own report leaves out besides alliance measures, by instrument code.
 STRIDES_CLIENT_HIDDEN_INSTRUMENTS = env_list("STRIDES_CLIENT_HIDDEN_INSTRUMENTS", [])
 # A clinic-wide export needs an admin with two-factor who signed in this recently.
