@@ -17,9 +17,11 @@ from bench.suite import (
 
 NOT_BUILT = [
     ("Portal submissions/s through gunicorn (PostgreSQL, 60 s)", "≥ 300/s, p99 ≤ 250 ms"),
-    ("PDF report", "≤ 1.5 s"),
     ("Clinic outcomes over all episodes vs one SQL scan", "≤ 3x"),
 ]
+
+
+PDF_BUDGET_SECONDS = 1.5
 
 
 def _ratio(value: float, floor: float) -> float:
@@ -77,6 +79,12 @@ def database_table(run: DatabaseRun) -> list[str]:
         f"({small} queries at {run.size.small_caseload:,} clients, "
         f"{large} at {run.size.large_caseload:,}).",
     ]
+    if run.pdf_seconds is not None:
+        ok = run.pdf_seconds <= PDF_BUDGET_SECONDS
+        lines.append(
+            f"PDF report of the client-page case (record, best of 3): {run.pdf_seconds:,.2f} s; "
+            f"budget ≤ {PDF_BUDGET_SECONDS:g} s: {_verdict(ok)}."
+        )
     if run.worker_rss_mb:
         rss = ", ".join(f"{mb:,.0f}" for mb in run.worker_rss_mb)
         lines.append(f"Resident memory per app worker after the page runs: {rss} MB.")

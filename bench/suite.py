@@ -76,6 +76,7 @@ class DatabaseRun:
     pages: list[PageResult]
     worker_rss_mb: list[float]
     growth: list[GrowthPoint] = field(default_factory=list)
+    pdf_seconds: float | None = None  # one PDF report of the client-page case, best of 3
 
 
 @dataclass(frozen=True)
@@ -234,6 +235,7 @@ def run_database(
         pages = _pages(loaded)
         spec = [[p.key, loaded["users"][p.user], p.path] for p in pages]
         queries = _worker(env, "queries", "--pages", json.dumps(spec))["queries"]
+        pdf = _worker(env, "pdf", "--client", str(loaded["client_page_id"]))["seconds"]
         with serving(env, Path(env["STRIDES_VAR_DIR"]) / "serve.log") as (port, master):
             floor, timings, sizes = _time_pages(
                 port, loaded, pages, requests, f"{target.database}: pages"
@@ -247,6 +249,7 @@ def run_database(
         floor=floor,
         pages=[PageResult(p.label, timings[p.key], queries[p.key], sizes[p.key]) for p in pages],
         worker_rss_mb=rss,
+        pdf_seconds=pdf,
     )
     if growth_requests is None:
         return run

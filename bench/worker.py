@@ -6,6 +6,7 @@ touch the caller's database. Each phase prints one JSON object as its last line.
 
     load SCALE ... migrate, bulk-load the network, print counts and the pages to time
     queries ...... print the number of SQL queries of each timed page
+    pdf CLIENT ... time the PDF progress report of that client's episode
 """
 
 import argparse
@@ -41,6 +42,7 @@ def _load(args: argparse.Namespace) -> dict[str, Any]:
         "size": asdict(size),
         "counts": loaded.counts,
         "users": {"small": SMALL_THERAPIST, "large": LARGE_THERAPIST},
+        "client_page_id": loaded.client_page_id,
         "paths": {
             "healthz": reverse("healthz"),
             "caseload": reverse("caseload"),
@@ -72,6 +74,12 @@ def _queries(args: argparse.Namespace) -> dict[str, Any]:
     return {"queries": counts}
 
 
+def _pdf(args: argparse.Namespace) -> dict[str, Any]:
+    from bench.pdf_report import client_page_episode, pdf_report_seconds
+
+    return {"seconds": pdf_report_seconds(episode_id=client_page_episode(args.client))}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.worker")
     phases = parser.add_subparsers(dest="phase", required=True)
@@ -80,9 +88,12 @@ def main() -> None:
     load.add_argument("--quiet", action="store_true")
     queries = phases.add_parser("queries")
     queries.add_argument("--pages", required=True, help="[[label, username, path], ...] as JSON")
+    pdf = phases.add_parser("pdf")
+    pdf.add_argument("--client", type=int, required=True, help="the client-page case's id")
     args = parser.parse_args()
     _setup()
-    result = _load(args) if args.phase == "load" else _queries(args)
+    phase = {"load": _load, "queries": _queries, "pdf": _pdf}[args.phase]
+    result = phase(args)
     sys.stdout.write(json.dumps(result) + "\n")
 
 

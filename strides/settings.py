@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "strides.outcomes",
     "strides.goals",
     "strides.notes",
+    "strides.reports",
     "strides.web",
     "strides.demo",
 ]
@@ -306,3 +307,9 @@ if not DEBUG:
     refuse_insecure_settings(
         secret_key=SECRET_KEY, allowed_hosts=ALLOWED_HOSTS, database_url=DATABASE_URL
     )
+
+# Progress reports and CSV exports (strides/reports)
+# Measures a client's own report leaves out besides alliance measures, by instrument code.
+STRIDES_CLIENT_HIDDEN_INSTRUMENTS = env_list("STRIDES_CLIENT_HIDDEN_INSTRUMENTS", [])
+# A clinic-wide export needs an admin with two-factor who signed in this recently.
+STRIDES_EXPORT_SIGN_IN_MINUTES = env_int("STRIDES_EXPORT_SIGN_IN_MINUTES", 15)

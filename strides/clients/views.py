@@ -27,6 +27,7 @@ from strides.goals import selectors as goal_selectors
 from strides.outcomes import dashboard
 from strides.outcomes.charts import XMode, episode_charts
 from strides.outcomes.selectors import EpisodeOutcome, episode_outcome
+from strides.reports import selectors as report_selectors
 from strides.web.forms import add_service_errors
 from strides.web.requests import AuthedRequest, staff_required
 
@@ -126,6 +127,7 @@ def client_detail(request: AuthedRequest, client_id: int) -> HttpResponse:
         "break_glass_grants": selectors.break_glass_grants(client=client),
         "x_mode": x_mode,
         "timeline": client_timeline(episodes=episodes),
+        "report_links": report_selectors.report_links(actor=request.user, episodes=episodes),
     }
     return render(request, "clients/client_detail.html", context)
 
