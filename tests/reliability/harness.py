@@ -309,3 +309,38 @@ class PostgresCluster:
         except subprocess.CalledProcessError:
             pass
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def postgres_server_of_test_run() -> str | None:
+    """The PostgreSQL server the test run itself uses (its URL without a database), if any."""
+    url = os.environ.get("STRIDES_DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        return None
+    parsed = urllib.parse.urlsplit(url)
+    return f"{parsed.scheme}://{parsed.netloc}"
+
+
+def database_name_of_test_run() -> str:
+    url = os.environ.get("STRIDES_DATABASE_URL", "")
+    return urllib.parse.urlsplit(url).path.lstrip("/") or "strides"
+
+
+def recreate_database(server: str, name: str) -> str:
+    """Drop and create database `name` on `server` (names of this test run only); its URL."""
+    parsed = urllib.parse.urlsplit(server)
+    args = ["-h", parsed.hostname or "127.0.0.1", "-p", str(parsed.port or 5432),
+            "-U", parsed.username or "postgres"]
+    env = os.environ | {"PGPASSWORD": parsed.password or ""}
+    subprocess.run(["dropdb", "--if-exists", *args, name], check=True, env=env,  # noqa: S607
+                   capture_output=True)
+    subprocess.run(["createdb", *args, name], check=True, env=env, capture_output=True)  # noqa: S607
+    return f"{server}/{name}"
+
+
+def drop_database(url: str) -> None:
+    parsed = urllib.parse.urlsplit(url)
+    subprocess.run(  # noqa: S607
+        ["dropdb", "--if-exists", "-h", parsed.hostname or "127.0.0.1", "-p",
+         str(parsed.port or 5432), "-U", parsed.username or "postgres", parsed.path.lstrip("/")],
+        check=False, env=os.environ | {"PGPASSWORD": parsed.password or ""}, capture_output=True,
+    )
