@@ -344,3 +344,72 @@ def drop_database(url: str) -> None:
          str(parsed.port or 5432), "-U", parsed.username or "postgres", parsed.path.lstrip("/")],
         check=False, env=os.environ | {"PGPASSWORD": parsed.password or ""}, capture_output=True,
     )
+
+
+class StaffAssessmentSubmitter:
+    """Writes to hammer: a therapist records PHQ-9s through the staff form, each POST with
+    its own submission (idempotency) key. Acknowledged = the 302 to the client page.
+
+    A portal submitter needs the same three methods (`submit`, `acknowledged`, and the
+    instance's `stored_assessments` to check what was stored)."""
+
+    def __init__(self, browser: Browser, episodes: list[int], taken_on: str) -> None:
+        self.browser = browser
+        self.episodes = episodes
+        self.taken_on = taken_on
+
+    def submit(self, key: str, n: int) -> Reply:
+        episode = self.episodes[n % len(self.episodes)]
+        return self.browser.post(
+            assessment_path(episode), phq9_form(key, total=n % 25, taken_on=self.taken_on),
+            timeout=90,
+        )
+
+    @staticmethod
+    def acknowledged(reply: Reply) -> bool:
+        return reply.status == 302 and "/clients/" in reply.headers.get("Location", "")
+
+
+@dataclass
+class Outcome:
+    key: str
+    n: int
+    status: int
+    at: float
+    acknowledged: bool
+    body: str = ""
+
+
+def hammer(
+    submitter: StaffAssessmentSubmitter,
+    *,
+    count: int,
+    threads: int,
+    stop_after: float | None = None,
+) -> list[Outcome]:
+    """`count` submissions (fewer if `stop_after` seconds pass) from `threads` threads; a
+    refused connection (the server is down) is status 0."""
+    import threading
+    import uuid
+    from concurrent.futures import ThreadPoolExecutor
+
+    started = time.monotonic()
+    outcomes: list[Outcome] = []
+    lock = threading.Lock()
+
+    def one(n: int) -> None:
+        if stop_after is not None and time.monotonic() - started > stop_after:
+            return
+        key = str(uuid.uuid4())
+        try:
+            reply = submitter.submit(key, n)
+        except OSError:
+            reply = Reply(0, "", {})
+        outcome = Outcome(key, n, reply.status, time.monotonic(), submitter.acknowledged(reply),
+                          reply.body if reply.status not in (0, 302) else "")
+        with lock:
+            outcomes.append(outcome)
+
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(one, range(count)))
+    return outcomes
