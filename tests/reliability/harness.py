@@ -77,12 +77,19 @@ class Instance:
         return list(json.loads(out.strip().splitlines()[-1]))
 
     def stored_assessments(self) -> list[dict[str, object]]:
-        """Every stored assessment: key, answers, stored and recomputed total and band."""
+        """Every stored assessment: key, stored and recomputed total and band, and how many
+        audit events record it (written in the same transaction: exactly one)."""
         out = self.python(
             """
             import json
             from strides.assessments.models import Assessment
+            from strides.audit.models import AuditEvent
             from strides.instruments import score
+            audited = {}
+            for object_id in AuditEvent.objects.filter(
+                action="assessment.record", object_type="assessments.assessment"
+            ).exclude(outcome="denied").values_list("object_id", flat=True):
+                audited[object_id] = audited.get(object_id, 0) + 1
             rows = []
             for a in Assessment.objects.all():
                 answers = {int(k): v for k, v in a.answers.items()}
@@ -90,7 +97,8 @@ class Instance:
                 rows.append({"key": str(a.submission_key), "episode": a.episode_id,
                              "total": a.total, "band": a.band,
                              "recomputed_total": again.total,
-                             "recomputed_band": again.band or ""})
+                             "recomputed_band": again.band or "",
+                             "audited": audited.get(str(a.pk), 0)})
             print(json.dumps(rows))
             """
         )
@@ -413,3 +421,19 @@ def hammer(
     with ThreadPoolExecutor(threads) as pool:
         list(pool.map(one, range(count)))
     return outcomes
+
+
+def resend(submitter: StaffAssessmentSubmitter, outcomes: list[Outcome], threads: int = 6) -> int:
+    """Send every unacknowledged submission again with its own key; how many were resent.
+    Each must now be acknowledged."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    pending = [o for o in outcomes if not o.acknowledged]
+
+    def one(o: Outcome) -> bool:
+        return submitter.acknowledged(submitter.submit(o.key, o.n))
+
+    with ThreadPoolExecutor(threads) as pool:
+        results = list(pool.map(one, pending))
+    assert all(results), f"{results.count(False)} resent submissions were not acknowledged"
+    return len(pending)
