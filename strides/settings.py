@@ -88,7 +88,7 @@ MIDDLEWARE = [
     "strides.web.middleware.NoStoreMiddleware",
     "strides.web.unavailable.DatabaseUnavailableMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "strides.web.unavailable.ReadKeepingSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
