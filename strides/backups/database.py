@@ -180,7 +180,9 @@ def load_snapshot(dump: bytes, backup_engine: str) -> None:
             try:
                 (check,) = source.execute("PRAGMA integrity_check").fetchone()
                 if check != "ok":
-                    raise RestoreRefused(f"the backup's database fails its integrity check: {check}")
+                    raise RestoreRefused(
+                        f"the backup's database fails its integrity check: {check}"
+                    )
                 source.backup(target)
             finally:
                 target.close()

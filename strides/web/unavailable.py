@@ -43,12 +43,15 @@ def _storage_full(error: BaseException) -> bool:
 def unavailable_response(request: HttpRequest, error: BaseException) -> HttpResponse:
     full = _storage_full(error)
     # The kind of failure only: a database error's text can quote a query's values.
-    logger.warning("database unavailable (%s): answered 503", "storage full" if full else "no connection")
+    logger.warning(
+        "database unavailable (%s): answered 503", "storage full" if full else "no connection"
+    )
     response = HttpResponse(
         render_to_string(
             "unavailable.html",
             {"storage_full": full, "reading": request.method in ("GET", "HEAD")},
-        ), status=503
+        ),
+        status=503,
     )
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response

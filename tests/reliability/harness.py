@@ -4,12 +4,11 @@ with several workers, a throwaway PostgreSQL cluster, and a small HTTP client th
 Everything listens on 127.0.0.1 only. Each test owns its processes and stops them.
 """
 
+import contextlib
 import glob
-import html
 import http.cookiejar
 import json
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -153,7 +152,7 @@ class Gunicorn:
         ]
         if self.config is not None:
             argv += ["--config", str(self.config)]
-        self.process = subprocess.Popen(  # noqa: S603
+        self.process = subprocess.Popen(
             argv,
             env=clean_env(self.instance.env | self.extra_env),
             cwd=PROJECT_ROOT,
@@ -216,7 +215,9 @@ class Browser:
             urllib.request.HTTPCookieProcessor(self.jar), NoRedirect()
         )
 
-    def request(self, path: str, data: Mapping[str, str] | None = None, timeout: float = 60) -> Reply:
+    def request(
+        self, path: str, data: Mapping[str, str] | None = None, timeout: float = 60
+    ) -> Reply:
         body = None
         if data is not None:
             body = urllib.parse.urlencode({"csrfmiddlewaretoken": self.csrf(), **data}).encode()
@@ -246,9 +247,6 @@ class Browser:
         assert reply.status == 302, f"sign-in answered {reply.status}: {reply.body[:500]}"
         assert self.get("/").status in {200, 302}
 
-    def session_cookie(self) -> str:
-        return next(c.value for c in self.jar if c.name == "sessionid")
-
     def use_session(self, other: "Browser") -> None:
         """Carry another browser's cookies (same host, another port)."""
         for cookie in other.jar:
@@ -268,10 +266,6 @@ def phq9_form(key: str, total: int, taken_on: str) -> dict[str, str]:
 
 def assessment_path(episode_id: int) -> str:
     return f"/episodes/{episode_id}/assessments/new/?instrument=phq9"
-
-
-def page_text(body: str) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", " ", body))
 
 
 # PostgreSQL of our own, so restarting it disturbs nobody else's database.
@@ -294,67 +288,54 @@ class PostgresCluster:
             shutil.chown(self.root, "postgres")
 
     def _run(self, *argv: str, timeout: float = 120) -> None:
-        subprocess.run([*self.as_user, *argv], check=True, capture_output=True, timeout=timeout)  # noqa: S603
+        subprocess.run([*self.as_user, *argv], check=True, capture_output=True, timeout=timeout)
 
     def url(self, database: str) -> str:
         return f"postgres://postgres:unused-local@127.0.0.1:{self.port}/{database}"
 
     def start(self) -> None:
         if not self.data.exists():
-            self._run(str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres",
-                      "--auth=trust", "--no-sync")
+            self._run(
+                str(self.bin / "initdb"),
+                "-D",
+                str(self.data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--no-sync",
+            )
         options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} -c fsync=on"
-        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", options,
-                  "-l", str(self.root / "server.log"), "-w", "start")
+        self._run(
+            str(self.bin / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.root / "server.log"),
+            "-w",
+            "start",
+        )
 
     def stop(self, mode: str = "fast") -> None:
         self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop")
 
     def createdb(self, name: str) -> None:
-        self._run(str(self.bin / "createdb"), "-h", "127.0.0.1", "-p", str(self.port),
-                  "-U", "postgres", name)
+        self._run(
+            str(self.bin / "createdb"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
+            "-U",
+            "postgres",
+            name,
+        )
 
     def destroy(self) -> None:
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):
             self.stop("immediate")
-        except subprocess.CalledProcessError:
-            pass
         shutil.rmtree(self.root, ignore_errors=True)
-
-
-def postgres_server_of_test_run() -> str | None:
-    """The PostgreSQL server the test run itself uses (its URL without a database), if any."""
-    url = os.environ.get("STRIDES_DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        return None
-    parsed = urllib.parse.urlsplit(url)
-    return f"{parsed.scheme}://{parsed.netloc}"
-
-
-def database_name_of_test_run() -> str:
-    url = os.environ.get("STRIDES_DATABASE_URL", "")
-    return urllib.parse.urlsplit(url).path.lstrip("/") or "strides"
-
-
-def recreate_database(server: str, name: str) -> str:
-    """Drop and create database `name` on `server` (names of this test run only); its URL."""
-    parsed = urllib.parse.urlsplit(server)
-    args = ["-h", parsed.hostname or "127.0.0.1", "-p", str(parsed.port or 5432),
-            "-U", parsed.username or "postgres"]
-    env = os.environ | {"PGPASSWORD": parsed.password or ""}
-    subprocess.run(["dropdb", "--if-exists", *args, name], check=True, env=env,  # noqa: S607
-                   capture_output=True)
-    subprocess.run(["createdb", *args, name], check=True, env=env, capture_output=True)  # noqa: S607
-    return f"{server}/{name}"
-
-
-def drop_database(url: str) -> None:
-    parsed = urllib.parse.urlsplit(url)
-    subprocess.run(  # noqa: S607
-        ["dropdb", "--if-exists", "-h", parsed.hostname or "127.0.0.1", "-p",
-         str(parsed.port or 5432), "-U", parsed.username or "postgres", parsed.path.lstrip("/")],
-        check=False, env=os.environ | {"PGPASSWORD": parsed.password or ""}, capture_output=True,
-    )
 
 
 class StaffAssessmentSubmitter:
@@ -372,7 +353,8 @@ class StaffAssessmentSubmitter:
     def submit(self, key: str, n: int) -> Reply:
         episode = self.episodes[n % len(self.episodes)]
         return self.browser.post(
-            assessment_path(episode), phq9_form(key, total=n % 25, taken_on=self.taken_on),
+            assessment_path(episode),
+            phq9_form(key, total=n % 25, taken_on=self.taken_on),
             timeout=90,
         )
 
@@ -416,8 +398,14 @@ def hammer(
             reply = submitter.submit(key, n)
         except OSError:
             reply = Reply(0, "", {})
-        outcome = Outcome(key, n, reply.status, time.monotonic(), submitter.acknowledged(reply),
-                          reply.body if reply.status not in (0, 302) else "")
+        outcome = Outcome(
+            key,
+            n,
+            reply.status,
+            time.monotonic(),
+            submitter.acknowledged(reply),
+            reply.body if reply.status not in (0, 302) else "",
+        )
         with lock:
             outcomes.append(outcome)
 

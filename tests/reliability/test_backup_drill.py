@@ -1,5 +1,5 @@
 """docs/operations.md's backup and restore drill, run as written, on SQLite (and on
-PostgreSQL when the test run uses it): row counts and content hashes equal, the audit
+PostgreSQL (a throwaway cluster)): row counts and content hashes equal, the audit
 chain and its checkpoints verify, and the restored app signs in and decrypts a note."""
 
 import json
@@ -11,15 +11,9 @@ from pathlib import Path
 import pytest
 
 from tests.operations.commands import PROJECT_ROOT, clean_env, strides
-from tests.reliability.harness import (
-    Browser,
-    Gunicorn,
-    Instance,
-    drop_database,
-    postgres_server_of_test_run,
-    database_name_of_test_run,
-    recreate_database,
-)
+from tests.reliability.harness import Browser, Gunicorn, Instance, PostgresCluster, postgres_bin
+
+pytestmark = pytest.mark.processes
 
 OPERATIONS = PROJECT_ROOT / "docs" / "operations.md"
 HEADING = "## Backup and restore drill"
@@ -35,25 +29,22 @@ def drill_commands() -> str:
     return after[start : after.index("```", start)]
 
 
-def databases() -> list[str]:
-    return ["sqlite", "postgresql"] if postgres_server_of_test_run() else ["sqlite"]
-
-
-@pytest.mark.parametrize("engine", databases())
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
 def test_backup_drill_as_written(engine: str, tmp_path: Path) -> None:
-    source_url = restore_url = ""
-    if engine == "postgresql":
-        server = postgres_server_of_test_run()
-        assert server is not None
-        name = database_name_of_test_run()
-        source_url = recreate_database(server, f"{name}_drill_source")
-        restore_url = recreate_database(server, f"{name}_drill_restored")
+    if engine == "sqlite":
+        _drill(tmp_path, "", "")
+        return
+    bin_dir = postgres_bin()
+    if bin_dir is None:
+        pytest.skip("no PostgreSQL server binaries (initdb) in /usr/lib/postgresql/*/bin")
+    cluster = PostgresCluster(bin_dir)  # the live and the restore database, on a throwaway server
     try:
-        _drill(tmp_path, source_url, restore_url)
+        cluster.start()
+        cluster.createdb("strides_live")
+        cluster.createdb("strides_restored")
+        _drill(tmp_path, cluster.url("strides_live"), cluster.url("strides_restored"))
     finally:
-        for url in (source_url, restore_url):
-            if url:
-                drop_database(url)
+        cluster.destroy()
 
 
 def _drill(tmp_path: Path, source_url: str, restore_url: str) -> None:
@@ -90,8 +81,13 @@ def _drill(tmp_path: Path, source_url: str, restore_url: str) -> None:
     )
     commands = drill_commands()
     done = subprocess.run(
-        ["bash", "-euo", "pipefail", "-c", commands],  # noqa: S607
-        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False,
+        ["bash", "-euo", "pipefail", "-c", commands],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert done.returncode == 0, f"the drill failed:\n{done.stdout}\n{done.stderr}"
     assert "row counts and content hashes equal the backup's" in done.stdout
@@ -107,7 +103,9 @@ def _drill(tmp_path: Path, source_url: str, restore_url: str) -> None:
             instance.python(
                 "import json; from strides.backups.database import current_manifest; "
                 "print(json.dumps(current_manifest()))"
-            ).strip().splitlines()[-1]
+            )
+            .strip()
+            .splitlines()[-1]
         )
         for instance in (source, restored)
     ]
@@ -117,11 +115,21 @@ def _drill(tmp_path: Path, source_url: str, restore_url: str) -> None:
     # A wrong passphrase, and a restore over the restored data, are both refused.
     (safe / "wrong.passphrase").write_text("not the passphrase at all\n")
     empty = Instance(tmp_path / "empty-var")
-    wrong = strides("restore", str(backups / "strides.backup"), "--passphrase-file",
-                    str(safe / "wrong.passphrase"), env=empty.env)
+    wrong = strides(
+        "restore",
+        str(backups / "strides.backup"),
+        "--passphrase-file",
+        str(safe / "wrong.passphrase"),
+        env=empty.env,
+    )
     assert wrong.returncode != 0 and "cannot be decrypted" in wrong.stderr
-    again = strides("restore", str(backups / "strides.backup"), "--passphrase-file",
-                    str(safe / "backup.passphrase"), env=restored.env)
+    again = strides(
+        "restore",
+        str(backups / "strides.backup"),
+        "--passphrase-file",
+        str(safe / "backup.passphrase"),
+        env=restored.env,
+    )
     assert again.returncode != 0 and "already has" in again.stderr
 
     server = Gunicorn(restored, workers=2, log_dir=tmp_path)

@@ -17,9 +17,11 @@ from tests.reliability.harness import (
     PostgresCluster,
     StaffAssessmentSubmitter,
     hammer,
-    resend,
     postgres_bin,
+    resend,
 )
+
+pytestmark = pytest.mark.processes
 
 RECOVERY_SECONDS = 5.0
 
@@ -76,8 +78,9 @@ def test_postgres_restart_under_load(tmp_path: Path) -> None:
         stored = Counter(row["key"] for row in rows)
         assert all(stored[o.key] == 1 for o in outcomes)
         assert len(rows) == len(outcomes)
-        assert all(r["total"] == r["recomputed_total"] and r["band"] == r["recomputed_band"]
-                   for r in rows)
+        assert all(
+            r["total"] == r["recomputed_total"] and r["band"] == r["recomputed_band"] for r in rows
+        )
         print(
             f"postgres outage: {len(outcomes)} submissions, {len(acknowledged)} acknowledged, "
             f"{len(refused)} refused with 503 ({len(during)} while the database was down), "

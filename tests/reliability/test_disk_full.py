@@ -25,8 +25,10 @@ from tests.reliability.harness import (
 BEFORE = 6
 DURING = 30
 # Used when no tmpfs can be mounted: each gunicorn worker caps the file at its size then.
-PAGE_CAP_CONFIG = '''
+PAGE_CAP_CONFIG = """
 from django.db.backends.signals import connection_created
+
+pytestmark = pytest.mark.processes
 
 def cap(sender, connection, **kwargs):
     cursor = connection.cursor()
@@ -35,14 +37,15 @@ def cap(sender, connection, **kwargs):
 
 def post_worker_init(worker):
     connection_created.connect(cap)
-'''
+"""
 
 
 def mount_tmpfs(folder: Path) -> bool:
     folder.mkdir()
-    done = subprocess.run(  # noqa: S607
+    done = subprocess.run(
         ["mount", "-t", "tmpfs", "-o", "size=8m,mode=0700", "tmpfs", str(folder)],
-        capture_output=True, check=False,
+        capture_output=True,
+        check=False,
     )
     return done.returncode == 0
 
@@ -139,7 +142,7 @@ def test_disk_full_refuses_writes_keeps_data(how: str, tmp_path: Path) -> None:
         )
     finally:
         if how == "tmpfs":
-            subprocess.run(["umount", "-l", str(disk)], check=False)  # noqa: S607
+            subprocess.run(["umount", "-l", str(disk)], check=False)
 
 
 def _client_of(instance: Instance, episode_id: int) -> int:

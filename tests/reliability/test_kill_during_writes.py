@@ -21,9 +21,11 @@ from tests.reliability.harness import (
     PostgresCluster,
     StaffAssessmentSubmitter,
     hammer,
-    resend,
     postgres_bin,
+    resend,
 )
+
+pytestmark = pytest.mark.processes
 
 SUBMISSIONS = 200
 THREADS = 16

@@ -19,6 +19,8 @@ from tests.reliability.harness import (
     postgres_bin,
 )
 
+pytestmark = pytest.mark.processes
+
 SHARED_KEYS = ["encryption.keys", "audit.keys", "secret_key"]
 NOTE = "Synthetic note written through the first server."
 
@@ -34,8 +36,9 @@ def test_two_app_servers_on_one_postgres(tmp_path: Path) -> None:
         cluster.createdb("strides")
         first = Instance(tmp_path / "var-a", cluster.url("strides"))
         episodes = first.seed(clients=2)
-        appointment = int(first.python(
-            f"""
+        appointment = int(
+            first.python(
+                f"""
             from datetime import timedelta
             from django.utils import timezone
             from strides.accounts.models import User
@@ -47,13 +50,16 @@ def test_two_app_servers_on_one_postgres(tmp_path: Path) -> None:
             print(appointment_create(actor=rita, episode=Episode.objects.get(pk={episodes[0]}),
                                      at=timezone.now() - timedelta(hours=1)).pk)
             """
-        ).split()[-1])
+            ).split()[-1]
+        )
         second = Instance(tmp_path / "var-b", cluster.url("strides"))
         second.var_dir.mkdir(mode=0o700)
         for name in SHARED_KEYS:  # docs/deploy.md: every app server has the same keys
             shutil.copy2(first.var_dir / name, second.var_dir / name)
-        servers = [Gunicorn(first, workers=2, log_dir=tmp_path, name="a"),
-                   Gunicorn(second, workers=2, log_dir=tmp_path, name="b")]
+        servers = [
+            Gunicorn(first, workers=2, log_dir=tmp_path, name="a"),
+            Gunicorn(second, workers=2, log_dir=tmp_path, name="b"),
+        ]
         for server in servers:
             server.start()
         a, b = Browser(servers[0].base), Browser(servers[1].base)
@@ -61,9 +67,10 @@ def test_two_app_servers_on_one_postgres(tmp_path: Path) -> None:
         b.use_session(a)
         assert b.get("/clients/").status == 200, "the sign-in through A does not work on B"
 
-        recorded = a.post(assessment_path(episodes[0]),
-                          phq9_form("6f1c2b9e-0000-4000-8000-000000000001", 17,
-                                    time.strftime("%Y-%m-%d")))
+        recorded = a.post(
+            assessment_path(episodes[0]),
+            phq9_form("6f1c2b9e-0000-4000-8000-000000000001", 17, time.strftime("%Y-%m-%d")),
+        )
         assert recorded.status == 302
         client_page, anchor = recorded.headers["Location"].split("#")
         on_b = b.get(client_page)

@@ -8,6 +8,8 @@ import time
 import urllib.parse
 from pathlib import Path
 
+import pytest
+
 from tests.reliability.harness import (
     Browser,
     Gunicorn,
@@ -15,6 +17,8 @@ from tests.reliability.harness import (
     StaffAssessmentSubmitter,
     hammer,
 )
+
+pytestmark = pytest.mark.processes
 
 NAME = "Quillfeather Zephyrine"
 NOTE = "Marker note: Vantablack orchard dream, Tuesday."
@@ -33,8 +37,13 @@ def test_no_client_data_in_logs(tmp_path: Path) -> None:
         today = time.strftime("%Y-%m-%d")
         made = browser.post(
             "/clients/new/",
-            {"display_name": NAME, "episode_start": today, "presenting_problem": NOTE,
-             "anxiety_measure": "gad7", "milestones_enabled": "on"},
+            {
+                "display_name": NAME,
+                "episode_start": today,
+                "presenting_problem": NOTE,
+                "anxiety_measure": "gad7",
+                "milestones_enabled": "on",
+            },
         )
         assert made.status == 302, made.status
         client_path = made.headers["Location"].split("#")[0]
@@ -48,11 +57,13 @@ def test_no_client_data_in_logs(tmp_path: Path) -> None:
         query = urllib.parse.urlencode({"q": NAME, "next": f"/{NAME}/"})
         assert browser.get(f"/clients/?{query}").status == 200
         assert browser.get(f"/clients/999999/?{query}").status == 404
-        assert Browser(server.base).post(
-            "/accounts/login/", {"login": NAME, "password": NOTE}
-        ).status == 200
-        appointment = int(instance.python(
-            f"""
+        assert (
+            Browser(server.base).post("/accounts/login/", {"login": NAME, "password": NOTE}).status
+            == 200
+        )
+        appointment = int(
+            instance.python(
+                f"""
             from datetime import timedelta
             from django.utils import timezone
             from strides.accounts.models import User
@@ -63,17 +74,28 @@ def test_no_client_data_in_logs(tmp_path: Path) -> None:
             print(appointment_create(actor=rita, episode=episode,
                                      at=timezone.now() - timedelta(hours=1)).pk)
             """
-        ).split()[-1])
-        saved = browser.post(f"/appointments/{appointment}/note/", {"text": NOTE, "base_version": "0"})
+            ).split()[-1]
+        )
+        saved = browser.post(
+            f"/appointments/{appointment}/note/", {"text": NOTE, "base_version": "0"}
+        )
         assert saved.status == 302, saved.status
-        episode = int(instance.python(
-            f"from strides.clients.models import Episode; "
-            f"print(Episode.objects.get(client_id={client_id}).pk)"
-        ).split()[-1])
+        episode = int(
+            instance.python(
+                f"from strides.clients.models import Episode; "
+                f"print(Episode.objects.get(client_id={client_id}).pk)"
+            ).split()[-1]
+        )
         recorded = hammer(StaffAssessmentSubmitter(browser, [episode], today), count=3, threads=1)
         assert all(o.acknowledged for o in recorded)
-        pages = [client_path, f"/appointments/{appointment}/note/", "/clients/", "/attention/",
-                 "/wins/", f"/episodes/{episodes[0]}/assessments/new/?instrument=phq9"]
+        pages = [
+            client_path,
+            f"/appointments/{appointment}/note/",
+            "/clients/",
+            "/attention/",
+            "/wins/",
+            f"/episodes/{episodes[0]}/assessments/new/?instrument=phq9",
+        ]
         for path in pages:
             page = browser.get(path)
             assert page.status == 200, (path, page.status)

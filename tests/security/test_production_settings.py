@@ -10,8 +10,12 @@ import urllib.parse
 from http.cookies import SimpleCookie
 from pathlib import Path
 
+import pytest
+
 from tests.operations.commands import strides
 from tests.reliability.harness import PASSWORD, Gunicorn, Instance
+
+pytestmark = pytest.mark.processes
 
 HOST = "strides.example.org"
 
@@ -35,7 +39,9 @@ class ProxiedClient:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
         if form is not None:
-            body = urllib.parse.urlencode({"csrfmiddlewaretoken": self.cookies["csrftoken"], **form})
+            body = urllib.parse.urlencode(
+                {"csrfmiddlewaretoken": self.cookies["csrftoken"], **form}
+            )
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         connection.request(method, path, body=body, headers=headers)
@@ -90,7 +96,9 @@ def test_production_settings_end_to_end(tmp_path: Path) -> None:
         assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
         assert "frame-ancestors 'none'" in csp and "default-src 'none'" in csp
         assert login.headers["X-Content-Type-Options"] == "nosniff"
-        signed_in = therapist.send("POST", "/accounts/login/", {"login": "rita", "password": PASSWORD})
+        signed_in = therapist.send(
+            "POST", "/accounts/login/", {"login": "rita", "password": PASSWORD}
+        )
         assert signed_in.status == 302, signed_in.status
         for name in ("csrftoken", "sessionid"):
             raw = therapist.set_cookies[name].lower()
