@@ -2,14 +2,17 @@
 handler), from the session's save; a full disk told apart from a lost connection."""
 
 import sqlite3
+from typing import TYPE_CHECKING
 from unittest import mock
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
 from tests.base import PersonaTestCase
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 
 def full_disk_error() -> OperationalError:
@@ -25,7 +28,7 @@ class UnavailablePageTests(PersonaTestCase):
         self.login(self.tess)
         self.client.raise_request_exception = False
 
-    def assert_unavailable(self, response: HttpResponse, text: str) -> None:
+    def assert_unavailable(self, response: "TestResponse", text: str) -> None:
         self.assertEqual(response.status_code, 503)
         self.assertEqual(response["Retry-After"], "5")
         self.assertIn("no-store", response["Cache-Control"])
