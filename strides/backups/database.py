@@ -53,10 +53,10 @@ def table_manifest(cursor: Cursor, tables: list[str]) -> Manifest:
     """Per table: the number of rows and a SHA-256 of them all, in a fixed order."""
     manifest: Manifest = {}
     for table in sorted(tables):
-        cursor.execute(f"SELECT * FROM {_quote(table)} WHERE 1 = 0")  # noqa: S608  # nosec B608 (quoted catalog name)
+        cursor.execute(f"SELECT * FROM {_quote(table)} WHERE 1 = 0")  # noqa: S608  # nosec B608
         columns = len(cursor.description)
         order = ", ".join(str(n) for n in range(1, columns + 1))
-        cursor.execute(f"SELECT * FROM {_quote(table)} ORDER BY {order}")  # noqa: S608  # nosec B608 (quoted catalog name)
+        cursor.execute(f"SELECT * FROM {_quote(table)} ORDER BY {order}")  # noqa: S608  # nosec B608
         digest = hashlib.sha256()
         rows = 0
         while batch := cursor.fetchmany(500):
