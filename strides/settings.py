@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "strides.goals",
     "strides.notes",
     "strides.reports",
+    "strides.backups",
     "strides.web",
     "strides.demo",
 ]
@@ -86,8 +87,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "strides.web.middleware.NoStoreMiddleware",
+    "strides.web.unavailable.DatabaseUnavailableMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "strides.web.unavailable.ReadKeepingSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -144,7 +146,9 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_SESSION_REMEMBER = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Strides"
-STRIDES_MFA_REQUIRED_ROLES = env_list("STRIDES_MFA_REQUIRED_ROLES", [])
+STRIDES_MFA_REQUIRED_ROLES = env_list(
+    "STRIDES_MFA_REQUIRED_ROLES", ["admin", "supervisor"] if HTTPS else []
+)
 # Instruments staff complete about themselves (wellbeing); never offered for a client.
 STRIDES_STAFF_SELF_REPORT_INSTRUMENTS = ["proqol5"]
 STRIDES_BREAK_GLASS_MINUTES = env_int("STRIDES_BREAK_GLASS_MINUTES", 60)
@@ -302,6 +306,15 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("STRIDES_LOG_LEVEL", "WARNING")},
 }
+
+# Hardening (issue 14): reconnect after a database outage, recent sign-in for break-glass.
+# A pooled PostgreSQL connection is checked before reuse, so after a restart of the
+# database the next request opens a fresh one instead of failing (strides.web.unavailable
+# answers 503 "not saved" while it is down).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Break-glass needs a sign-in (or a password confirmation) within this many minutes.
+STRIDES_RECENT_SIGN_IN_MINUTES = env_int("STRIDES_RECENT_SIGN_IN_MINUTES", 15)
 
 if not DEBUG:
     refuse_insecure_settings(

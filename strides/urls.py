@@ -2,6 +2,8 @@ from django.urls import include, path
 
 from strides.web import views
 
+handler500 = "strides.web.unavailable.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from strides.accounts.models import Role
 from strides.accounts.permissions import Access
+from strides.accounts.recent_sign_in import recent_sign_in_required
 from strides.alerts import selectors as alert_selectors
 from strides.assessments import selectors as assessment_selectors
 from strides.clients import selectors, services
@@ -256,6 +257,7 @@ def appointment_edit(request: AuthedRequest, appointment_id: int) -> HttpRespons
 
 
 @staff_required
+@recent_sign_in_required
 @require_http_methods(["GET", "POST"])
 def break_glass(request: AuthedRequest) -> HttpResponse:
     if request.user.role != Role.ADMIN:
