@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "strides.outcomes",
     "strides.goals",
     "strides.notes",
+    "strides.api",
+    "strides.fhir",
     "strides.web",
     "strides.demo",
 ]
@@ -301,6 +303,16 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("STRIDES_LOG_LEVEL", "WARNING")},
 }
+
+# FHIR R4 export/import and the REST API (issue 12, second half).
+# The base of the canonical URLs Strides gives its Questionnaires and code systems: a
+# URL the practice controls, the same on every server (changing it renames them).
+STRIDES_FHIR_CANONICAL_BASE = env_str(
+    "STRIDES_FHIR_CANONICAL_BASE", "https://strides.example.org/fhir"
+).rstrip("/")
+STRIDES_API_TOKEN_DAYS = env_int("STRIDES_API_TOKEN_DAYS", 90)
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_LIMIT = 200
 
 if not DEBUG:
     refuse_insecure_settings(
