@@ -19,10 +19,13 @@ from strides.accounts.models import User
 from strides.accounts.permissions import Access, writable_episodes
 from strides.assessments.models import Assessment, Mode
 from strides.assessments.services import assessment_record
+from strides.clients.models import Episode
 from strides.clients.selectors import client_for_actor
 from strides.fhir.export import canonical
 from strides.instruments import NOT_APPLICABLE, get_instrument
 
+# Context an exported Bundle carries along: not imported (scores are recomputed).
+CONTEXT_TYPES = frozenset({"Patient", "EpisodeOfCare", "Questionnaire", "Observation", "Goal"})
 NAMESPACE = uuid.UUID("6f1d7c3e-1a52-4c8e-9a3b-2f7e4b8d9c10")
 
 
@@ -129,7 +132,6 @@ def _parse(resource: dict[str, Any], problems: list[str]) -> tuple[str, date, di
     return code, taken_on, answers
 
 
-@transaction.atomic
 def bundle_import(*, actor: User, client_id: int, bundle: dict[str, Any]) -> ImportReport:
     """Import every QuestionnaireResponse of the Bundle into the client's open episode
     that the actor treats, or nothing at all (`BundleRejected` with the report). A
@@ -148,8 +150,18 @@ def bundle_import(*, actor: User, client_id: int, bundle: dict[str, Any]) -> Imp
     if not report.ok:
         raise BundleRejected(report)
     assert episode is not None
+    with transaction.atomic():
+        _import_entries(actor=actor, episode=episode, bundle=bundle, report=report)
+    return report
+
+
+def _import_entries(
+    *, actor: User, episode: Episode, bundle: dict[str, Any], report: ImportReport
+) -> None:
     for position, entry in enumerate(bundle.get("entry") or [], start=1):
         resource = entry.get("resource") or {}
+        if resource.get("resourceType") in CONTEXT_TYPES:
+            continue
         problems: list[str] = []
         parsed = _parse(resource, problems)
         if parsed is not None and not problems:
@@ -174,4 +186,3 @@ def bundle_import(*, actor: User, client_id: int, bundle: dict[str, Any]) -> Imp
     if not report.ok:
         report.imported = []
         raise BundleRejected(report)  # leaving the transaction undoes every import
-    return report

@@ -10,8 +10,10 @@ weights.
 Import: a Questionnaire whose options carry scores (`ordinalValue`, or the SDC
 `itemWeight` extension, on the option or on its Coding) becomes an instrument definition
 file (TOML). The option's score is the value recorded for it, so reverse keying already
-lives in the weights. What FHIR cannot say (bands, cut-offs, reliable change, risk
-items) is left for the practice to add and check before use.
+lives in the weights. A Questionnaire exported by Strides also carries, in Strides'
+own extensions, which way is better, how missing answers are scored and the bands;
+what it does not carry (cut-offs, reliable change, risk items) the practice adds from the
+manual and checks before use.
 """
 
 import json
@@ -56,6 +58,12 @@ class Canonical:
 
     def direction(self) -> str:
         return f"{self.base}/StructureDefinition/score-direction"
+
+    def scoring(self) -> str:
+        return f"{self.base}/StructureDefinition/scoring"
+
+    def band(self) -> str:
+        return f"{self.base}/StructureDefinition/band"
 
     def instrument_code(self, canonical: str) -> tuple[str, str | None] | None:
         """(instrument code, version) of a canonical reference to one of ours."""
@@ -118,17 +126,43 @@ def _item(instrument: Instrument, item: Item, canonical: Canonical, scored: bool
     return entry
 
 
+def _scoring_extensions(instrument: Instrument, canonical: Canonical) -> list[dict[str, Any]]:
+    """Strides' own extensions: which way is better, how missing and 'not applicable'
+    answers are scored, and the bands, so a Strides Questionnaire imports whole."""
+    rules: list[dict[str, Any]] = [
+        {"url": "method", "valueCode": instrument.method},
+        {"url": "prorate", "valueBoolean": instrument.prorate},
+        {"url": "maxMissing", "valueInteger": instrument.max_missing},
+        {"url": "multiplier", "valueDecimal": as_number(instrument.multiplier)},
+        {"url": "decimals", "valueInteger": instrument.decimals},
+    ]
+    if instrument.not_applicable_policy:
+        rules.append({"url": "notApplicable", "valueCode": instrument.not_applicable_policy})
+    extensions: list[dict[str, Any]] = [
+        {"url": canonical.direction(), "valueCode": "lower" if instrument.lower_is_better else "higher"},
+        {"url": canonical.scoring(), "extension": rules},
+    ]
+    for band in instrument.bands:
+        extensions.append(
+            {
+                "url": canonical.band(),
+                "extension": [
+                    {"url": "code", "valueCode": band.code},
+                    {"url": "label", "valueString": band.label},
+                    {"url": "min", "valueInteger": band.min},
+                    {"url": "max", "valueInteger": band.max},
+                ],
+            }
+        )
+    return extensions
+
+
 def questionnaire(instrument: Instrument, canonical: Canonical) -> dict[str, Any]:
     """The Questionnaire resource for one instrument version."""
     resource: dict[str, Any] = {
         "resourceType": "Questionnaire",
         "id": questionnaire_id(instrument),
-        "extension": [
-            {
-                "url": canonical.direction(),
-                "valueCode": "lower" if instrument.lower_is_better else "higher",
-            }
-        ],
+        "extension": _scoring_extensions(instrument, canonical),
         "url": canonical.questionnaire(instrument.code),
         "version": instrument.version,
         "name": re.sub(r"[^A-Za-z0-9_]", "_", instrument.code.upper()),
@@ -208,6 +242,58 @@ def _option_value(option: dict[str, Any], weight: Decimal | None) -> int | None:
         return None
 
 
+def _inner(extension: dict[str, Any]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for part in extension.get("extension") or []:
+        for key, value in part.items():
+            if key.startswith("value"):
+                values[str(part.get("url"))] = value
+    return values
+
+
+def _strides_rules(resource: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Scoring rules and bands from Strides' extensions (under any base URL)."""
+    rules: dict[str, Any] = {}
+    bands: list[dict[str, Any]] = []
+    for extension in resource.get("extension") or []:
+        url = str(extension.get("url", ""))
+        if url.endswith("/StructureDefinition/score-direction"):
+            rules["direction"] = extension.get("valueCode")
+        elif url.endswith("/StructureDefinition/scoring"):
+            rules.update(_inner(extension))
+        elif url.endswith("/StructureDefinition/band"):
+            bands.append(_inner(extension))
+    return rules, bands
+
+
+def _scoring_toml(rules: dict[str, Any], bands: list[dict[str, Any]], has_na: bool) -> str:
+    lines = [
+        "[scoring]",
+        f"method = {_toml(rules.get('method', 'sum'))}",
+        f"multiplier = {_toml(Decimal(repr(rules.get('multiplier', 1))))}",
+        f"decimals = {_toml(int(rules.get('decimals', 0)))}",
+    ]
+    if has_na:
+        lines.append(f"not_applicable = {_toml(rules.get('notApplicable', 'exclude'))}")
+    lines += [
+        "",
+        "[scoring.missing]",
+        f"prorate = {_toml(bool(rules.get('prorate', False)))}",
+        f"max_missing = {_toml(int(rules.get('maxMissing', 0)))}",
+        "",
+    ]
+    for band in bands:
+        lines += [
+            "[[bands]]",
+            f"code = {_toml(band.get('code'))}",
+            f"label = {_toml(band.get('label'))}",
+            f"min = {_toml(int(band.get('min', 0)))}",
+            f"max = {_toml(int(band.get('max', 0)))}",
+            "",
+        ]
+    return "\n".join(lines)
+
+
 def definition_from_questionnaire(
     resource: dict[str, Any], *, direction: str | None = None, code: str | None = None
 ) -> tuple[str, dict[str, dict[str, int]]]:
@@ -220,13 +306,13 @@ def definition_from_questionnaire(
     problems: list[str] = []
     if resource.get("resourceType") != "Questionnaire":
         raise QuestionnaireImportError(["the file is not a FHIR Questionnaire"])
-    for extension in resource.get("extension") or []:
-        if str(extension.get("url", "")).endswith("/StructureDefinition/score-direction"):
-            direction = direction or extension.get("valueCode")
+    rules, bands = _strides_rules(resource)
+    direction = direction or rules.pop("direction", None)
     if direction not in ("lower", "higher"):
         problems.append("say whether lower or higher totals are better (--direction)")
     code = code or _code_from(resource)
     scored: list[str] = []
+    has_na = False
     supplementary: list[str] = []
     response_sets: list[str] = []
     answer_maps: dict[str, dict[str, int]] = {}
@@ -264,6 +350,7 @@ def definition_from_questionnaire(
         body = [f"number = {number}", f'responses = "item{number}"', f"text = {_toml(item.get('text') or link)}"]
         if has_weights:
             if not_applicable:
+                has_na = True
                 body.append(f"not_applicable = {_toml(not_applicable)}")
             scored.append("[[items]]\n" + "\n".join(body) + "\n")
         else:
@@ -276,8 +363,8 @@ def definition_from_questionnaire(
     source = f"FHIR Questionnaire {url}|{resource.get('version', '')}" if url else "FHIR Questionnaire"
     header = [
         f"# Imported from {source} by `strides fhir import-questionnaire`.",
-        "# Bands, cut-offs, reliable change and risk items are not part of a FHIR",
-        "# Questionnaire: add them from the instrument's manual before clinical use.",
+        "# Cut-offs, reliable change and risk items are not part of a FHIR Questionnaire:",
+        "# add them (and bands, if missing) from the instrument's manual before use.",
         f"code = {_toml(code)}",
         f"name = {_toml(resource.get('title') or resource.get('name') or code)}",
         f"version = {_toml(resource.get('version') or '1')}",
@@ -289,7 +376,9 @@ def definition_from_questionnaire(
     description = resource.get("description")
     if description:
         header.append(f"instructions = {_toml(description)}")
-    text = "\n".join(header) + "\n\n" + "\n".join([*response_sets, *scored, *supplementary])
+    text = "\n".join(header) + "\n\n" + "\n".join(
+        [*response_sets, *scored, *supplementary, _scoring_toml(rules, bands, has_na)]
+    )
     for panel in resource.get("code") or []:
         if panel.get("system") == LOINC and panel.get("code"):
             text += f"\n[codes]\nloinc_panel = {_toml(panel['code'])}\n"
