@@ -114,7 +114,7 @@ def bundle_problems(bundle: dict[str, Any]) -> list[str]:
         for reference in _references(resource):
             if reference not in present:
                 problems.append(f"{name}: reference {reference} is not in the Bundle")
-        if resource["resourceType"] == "QuestionnaireResponse":
-            if resource["questionnaire"] not in canonicals:
-                problems.append(f"{name}: questionnaire {resource['questionnaire']} not in Bundle")
+        is_response = resource["resourceType"] == "QuestionnaireResponse"
+        if is_response and resource["questionnaire"] not in canonicals:
+            problems.append(f"{name}: questionnaire {resource['questionnaire']} not in Bundle")
     return problems

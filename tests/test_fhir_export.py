@@ -25,7 +25,7 @@ class FhirExportTests(PersonaTestCase):
         super().setUpTestData()
         seed_record(therapist=cls.tess, episode=cls.tess_episode)
 
-    def everything(self, client_id: int, **headers: str):  # type: ignore[no-untyped-def]
+    def everything(self, client_id: int, **headers: str):
         url = reverse("fhir_everything", args=[client_id])
         return self.client.get(url, headers=headers)
 
@@ -90,16 +90,24 @@ class FhirExportTests(PersonaTestCase):
     def test_responses_and_total_observations(self) -> None:
         bundle = self.bundle()
         responses = self.resources(bundle, "QuestionnaireResponse")
-        observations = {o["derivedFrom"][0]["reference"]: o for o in self.resources(bundle, "Observation")}
-        self.assertEqual(len(responses), Assessment.objects.filter(episode=self.tess_episode).count())
+        observations = {
+            o["derivedFrom"][0]["reference"]: o for o in self.resources(bundle, "Observation")
+        }
+        self.assertEqual(
+            len(responses), Assessment.objects.filter(episode=self.tess_episode).count()
+        )
         for response in responses:
             stored = Assessment.objects.get(pk=response["id"])
             observation = observations[f"QuestionnaireResponse/{stored.pk}"]
             self.assertEqual(observation["valueQuantity"]["value"], stored.total)
             if stored.band:
                 self.assertEqual(observation["interpretation"][0]["coding"][0]["code"], stored.band)
-        phq9 = next(o for o in observations.values() if o["effectiveDateTime"] == "2026-09-08"
-                    and o["code"]["coding"][0]["code"] == "44261-6")
+        phq9 = next(
+            o
+            for o in observations.values()
+            if o["effectiveDateTime"] == "2026-09-08"
+            and o["code"]["coding"][0]["code"] == "44261-6"
+        )
         self.assertEqual(phq9["valueQuantity"]["value"], 15)
         self.assertEqual(phq9["interpretation"][0]["coding"][0]["code"], "moderately_severe")
         wsas = next(r for r in responses if r["questionnaire"].endswith("/wsas|1"))
@@ -114,7 +122,9 @@ class FhirExportTests(PersonaTestCase):
     def test_export_is_audited_as_a_disclosure(self) -> None:
         self.bundle()
         self.assertTrue(
-            AuditEvent.objects.filter(actor=self.tess, action="fhir.disclose", client=self.tess_client).exists()
+            AuditEvent.objects.filter(
+                actor=self.tess, action="fhir.disclose", client=self.tess_client
+            ).exists()
         )
 
     def test_stranger_gets_404_and_a_denied_audit_event(self) -> None:
@@ -147,8 +157,17 @@ class FhirExportTests(PersonaTestCase):
     def test_command_writes_the_same_bundle(self) -> None:
         with tempfile.TemporaryDirectory() as folder:
             out = Path(folder) / "bundle.json"
-            call_command("fhir", "export", "--client", str(self.tess_client.pk), "--user", "tess",
-                         "--out", str(out), stderr=StringIO())
+            call_command(
+                "fhir",
+                "export",
+                "--client",
+                str(self.tess_client.pk),
+                "--user",
+                "tess",
+                "--out",
+                str(out),
+                stderr=StringIO(),
+            )
             bundle = json.loads(out.read_text())
         self.assertEqual(bundle_problems(bundle), [])
         self.assertEqual(len(bundle["entry"]), len(self.bundle()["entry"]))

@@ -6,15 +6,14 @@ the user may not see is 404 with an audited denial, exactly as in the pages.
 
 import json
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import FilterSchema, NinjaAPI, Query, Router
+from ninja import FilterLookup, FilterSchema, NinjaAPI, Query, Router, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
-from pydantic import ConfigDict, Field
 
 from strides.accounts.models import User
 from strides.accounts.permissions import Access, readable_episodes
@@ -128,17 +127,13 @@ def _episodes(request: HttpRequest) -> QuerySet[Episode]:
     return readable_episodes(_user(request))
 
 
-class _Filters(FilterSchema):
-    model_config = ConfigDict(extra="forbid")
-
-
 # Clients -------------------------------------------------------------------------
 
 clients = Router(tags=["clients"])
 
 
-class ClientFilters(_Filters):
-    display_name: str | None = Field(None, json_schema_extra={"q": "display_name__icontains"})
+class ClientFilters(FilterSchema):
+    display_name: Annotated[str | None, FilterLookup("display_name__icontains")] = None
 
 
 @clients.get("", response={200: list[ClientOut], **LIST_ERRORS})
@@ -159,9 +154,9 @@ def client_detail(request: HttpRequest, client_id: int) -> Client:
 episodes = Router(tags=["episodes"])
 
 
-class EpisodeFilters(_Filters):
-    client: int | None = Field(None, json_schema_extra={"q": "client_id"})
-    active: bool | None = Field(None, json_schema_extra={"q": "end__isnull"})
+class EpisodeFilters(FilterSchema):
+    client: Annotated[int | None, FilterLookup("client_id")] = None
+    active: Annotated[bool | None, FilterLookup("end__isnull")] = None
 
 
 @episodes.get("", response={200: list[EpisodeOut], **LIST_ERRORS})
@@ -181,11 +176,11 @@ def episode_detail(request: HttpRequest, episode_id: int) -> Episode:
 appointments = Router(tags=["appointments"])
 
 
-class AppointmentFilters(_Filters):
-    episode: int | None = Field(None, json_schema_extra={"q": "episode_id"})
+class AppointmentFilters(FilterSchema):
+    episode: Annotated[int | None, FilterLookup("episode_id")] = None
     status: str | None = None
-    after: date | None = Field(None, json_schema_extra={"q": "at__date__gte"})
-    before: date | None = Field(None, json_schema_extra={"q": "at__date__lte"})
+    after: Annotated[date | None, FilterLookup("at__date__gte")] = None
+    before: Annotated[date | None, FilterLookup("at__date__lte")] = None
 
 
 @appointments.get("", response={200: list[AppointmentOut], **LIST_ERRORS})
@@ -205,11 +200,14 @@ def appointment_detail(request: HttpRequest, appointment_id: int) -> Appointment
 
 
 @appointments.post("", response={201: AppointmentOut, **WRITE_ERRORS})
-def appointment_new(request: HttpRequest, data: AppointmentIn) -> tuple[int, Appointment]:
+def appointment_new(request: HttpRequest, data: AppointmentIn) -> Status[Appointment]:
     actor = _user(request)
     episode = episode_for_actor(actor=actor, episode_id=data.episode, need=Access.WRITE)
-    return 201, appointment_create(
-        actor=actor, episode=episode, at=data.at, kind=data.kind, status=data.status
+    return Status(
+        201,
+        appointment_create(
+            actor=actor, episode=episode, at=data.at, kind=data.kind, status=data.status
+        ),
     )
 
 
@@ -218,12 +216,12 @@ def appointment_new(request: HttpRequest, data: AppointmentIn) -> tuple[int, App
 assessments = Router(tags=["assessments"])
 
 
-class AssessmentFilters(_Filters):
-    episode: int | None = Field(None, json_schema_extra={"q": "episode_id"})
+class AssessmentFilters(FilterSchema):
+    episode: Annotated[int | None, FilterLookup("episode_id")] = None
     instrument_code: str | None = None
-    taken_after: date | None = Field(None, json_schema_extra={"q": "taken_on__gte"})
-    taken_before: date | None = Field(None, json_schema_extra={"q": "taken_on__lte"})
-    current: bool | None = Field(None, json_schema_extra={"q": "is_current"})
+    taken_after: Annotated[date | None, FilterLookup("taken_on__gte")] = None
+    taken_before: Annotated[date | None, FilterLookup("taken_on__lte")] = None
+    current: Annotated[bool | None, FilterLookup("is_current")] = None
 
 
 @assessments.get("", response={200: list[AssessmentOut], **LIST_ERRORS})
@@ -243,7 +241,7 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> Assessment:
 
 
 @assessments.post("", response={201: AssessmentOut, **WRITE_ERRORS})
-def assessment_new(request: HttpRequest, data: AssessmentIn) -> tuple[int, Assessment]:
+def assessment_new(request: HttpRequest, data: AssessmentIn) -> Status[Assessment]:
     """Record one administration from its answers; the server scores it."""
     actor = _user(request)
     episode = episode_for_actor(actor=actor, episode_id=data.episode, need=Access.WRITE)
@@ -252,15 +250,18 @@ def assessment_new(request: HttpRequest, data: AssessmentIn) -> tuple[int, Asses
         appointment = appointment_for_actor(
             actor=actor, appointment_id=data.appointment, need=Access.WRITE
         )
-    return 201, assessment_record(
-        actor=actor,
-        episode=episode,
-        instrument_code=data.instrument_code,
-        answers={int(number): value for number, value in data.answers.items()},
-        taken_on=data.taken_on,
-        submission_key=data.submission_key,
-        mode=data.mode,
-        appointment=appointment,
+    return Status(
+        201,
+        assessment_record(
+            actor=actor,
+            episode=episode,
+            instrument_code=data.instrument_code,
+            answers={int(number): value for number, value in data.answers.items()},
+            taken_on=data.taken_on,
+            submission_key=data.submission_key,
+            mode=data.mode,
+            appointment=appointment,
+        ),
     )
 
 
@@ -269,8 +270,8 @@ def assessment_new(request: HttpRequest, data: AssessmentIn) -> tuple[int, Asses
 goals = Router(tags=["goals"])
 
 
-class GoalFilters(_Filters):
-    episode: int | None = Field(None, json_schema_extra={"q": "episode_id"})
+class GoalFilters(FilterSchema):
+    episode: Annotated[int | None, FilterLookup("episode_id")] = None
     status: str | None = None
 
 
@@ -287,15 +288,18 @@ def goal_detail(request: HttpRequest, goal_id: int) -> Goal:
 
 
 @goals.post("", response={201: GoalOut, **WRITE_ERRORS})
-def goal_new(request: HttpRequest, data: GoalIn) -> tuple[int, Goal]:
+def goal_new(request: HttpRequest, data: GoalIn) -> Status[Goal]:
     actor = _user(request)
     episode = episode_for_actor(actor=actor, episode_id=data.episode, need=Access.WRITE)
-    return 201, goal_create(
-        actor=actor,
-        episode=episode,
-        text=data.text,
-        submission_key=data.submission_key,
-        gas_weight=data.gas_weight,
+    return Status(
+        201,
+        goal_create(
+            actor=actor,
+            episode=episode,
+            text=data.text,
+            submission_key=data.submission_key,
+            gas_weight=data.gas_weight,
+        ),
     )
 
 
@@ -307,18 +311,19 @@ def goal_ratings(request: HttpRequest, goal_id: int) -> QuerySet[GoalRating]:
 
 
 @goals.post("/{goal_id}/ratings", response={201: GoalRatingOut, **WRITE_ERRORS})
-def goal_rating_new(
-    request: HttpRequest, goal_id: int, data: GoalRatingIn
-) -> tuple[int, GoalRating]:
+def goal_rating_new(request: HttpRequest, goal_id: int, data: GoalRatingIn) -> Status[GoalRating]:
     actor = _user(request)
     goal = goal_for_actor(actor=actor, goal_id=goal_id, need=Access.WRITE, action="goal.rate")
-    return 201, goal_rate(
-        actor=actor,
-        goal=goal,
-        rating=data.rating_decimal(),
-        rated_on=data.rated_on,
-        submission_key=data.submission_key,
-        gas_level=data.gas_level,
+    return Status(
+        201,
+        goal_rate(
+            actor=actor,
+            goal=goal,
+            rating=data.rating_decimal(),
+            rated_on=data.rated_on,
+            submission_key=data.submission_key,
+            gas_level=data.gas_level,
+        ),
     )
 
 
@@ -327,16 +332,14 @@ def goal_rating_new(
 milestones = Router(tags=["milestones"])
 
 
-class MilestoneFilters(_Filters):
-    episode: int | None = Field(None, json_schema_extra={"q": "episode_id"})
+class MilestoneFilters(FilterSchema):
+    episode: Annotated[int | None, FilterLookup("episode_id")] = None
     kind: str | None = None
 
 
 @milestones.get("", response={200: list[MilestoneOut], **LIST_ERRORS})
 @paginate(LimitOffsetPagination)
-def milestone_list(
-    request: HttpRequest, filters: Query[MilestoneFilters]
-) -> QuerySet[Milestone]:
+def milestone_list(request: HttpRequest, filters: Query[MilestoneFilters]) -> QuerySet[Milestone]:
     _listed(request, "milestones")
     return filters.filter(Milestone.objects.filter(episode__in=_episodes(request)))
 
@@ -353,8 +356,8 @@ def milestone_detail(request: HttpRequest, milestone_id: int) -> Milestone:
 alerts = Router(tags=["alerts"])
 
 
-class AlertFilters(_Filters):
-    episode: int | None = Field(None, json_schema_extra={"q": "episode_id"})
+class AlertFilters(FilterSchema):
+    episode: Annotated[int | None, FilterLookup("episode_id")] = None
     status: str | None = None
     kind: str | None = None
 

@@ -102,8 +102,10 @@ class AssessmentIn(StrictIn):
     episode: Id
     instrument_code: Annotated[str, Field(max_length=40)]
     taken_on: IsoDate
-    answers: Annotated[dict[Annotated[str, Field(pattern=r"^[1-9][0-9]{0,2}$")], AnswerValue],
-                       Field(min_length=1, max_length=200)]
+    answers: Annotated[
+        dict[Annotated[str, Field(pattern=r"^[1-9][0-9]{0,2}$")], AnswerValue],
+        Field(min_length=1, max_length=200),
+    ]
     submission_key: Key
     mode: Literal["in_session", "portal", "paper"] = "in_session"
     appointment: Id | None = None
@@ -169,7 +171,5 @@ class AlertOut(Schema):
 
 
 class AcknowledgeIn(StrictIn):
-    action: Literal[
-        "discussed_with_client", "changed_plan", "safety_plan", "referred", "other"
-    ]
+    action: Literal["discussed_with_client", "changed_plan", "safety_plan", "referred", "other"]
     note: Annotated[str, Field(max_length=500)] = ""

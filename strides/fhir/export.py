@@ -71,7 +71,7 @@ def episode_of_care(episode: Episode) -> dict[str, Any]:
 
 def _answer(instrument: Instrument, number: int, value: object) -> dict[str, Any]:
     item = instrument.item(number)
-    if item.scale is None and (isinstance(value, int) or isinstance(value, str)):
+    if item.scale is None and isinstance(value, int | str):
         return {"valueCoding": answer_coding(instrument, item, value, canonical())}
     if isinstance(value, float) and not value.is_integer():
         return {"valueDecimal": value}
@@ -233,4 +233,3 @@ def patient_everything(*, actor: User, client_id: int) -> dict[str, Any]:
         "total": 1,
         "entry": [_entry(resource) for resource in resources],
     }
-

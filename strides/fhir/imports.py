@@ -61,7 +61,9 @@ def _submission_key(resource: dict[str, Any], entry: dict[str, Any]) -> uuid.UUI
         except ValueError:
             pass
     seed = value or entry.get("fullUrl") or resource.get("id") or ""
-    return uuid.uuid5(NAMESPACE, f"{seed}|{resource.get('questionnaire')}|{resource.get('authored')}")
+    return uuid.uuid5(
+        NAMESPACE, f"{seed}|{resource.get('questionnaire')}|{resource.get('authored')}"
+    )
 
 
 def _value(answer: dict[str, Any], problems: list[str], link: str) -> int | float | str | None:
@@ -100,7 +102,9 @@ def _answers(resource: dict[str, Any], problems: list[str]) -> dict[int, int | f
     return answers
 
 
-def _parse(resource: dict[str, Any], problems: list[str]) -> tuple[str, date, dict[int, Any]] | None:
+def _parse(
+    resource: dict[str, Any], problems: list[str]
+) -> tuple[str, date, dict[int, Any]] | None:
     if resource.get("resourceType") != "QuestionnaireResponse":
         problems.append("only QuestionnaireResponse resources are imported")
         return None
@@ -144,9 +148,7 @@ def bundle_import(*, actor: User, client_id: int, bundle: dict[str, Any]) -> Imp
     if bundle.get("resourceType") != "Bundle":
         report.problems["file"] = ["the file is not a FHIR Bundle"]
     if episode is None:
-        report.problems["client"] = [
-            "you have no open episode with this client to import into"
-        ]
+        report.problems["client"] = ["you have no open episode with this client to import into"]
     if not report.ok:
         raise BundleRejected(report)
     assert episode is not None

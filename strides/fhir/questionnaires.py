@@ -119,9 +119,7 @@ def _item(instrument: Instrument, item: Item, canonical: Canonical, scored: bool
             answer["extension"] = [{"url": ORDINAL_VALUE, "valueDecimal": weight}]
         options.append(answer)
     if item.not_applicable_label is not None:
-        options.append(
-            {"valueCoding": answer_coding(instrument, item, NOT_APPLICABLE, canonical)}
-        )
+        options.append({"valueCoding": answer_coding(instrument, item, NOT_APPLICABLE, canonical)})
     entry["answerOption"] = options
     return entry
 
@@ -139,7 +137,10 @@ def _scoring_extensions(instrument: Instrument, canonical: Canonical) -> list[di
     if instrument.not_applicable_policy:
         rules.append({"url": "notApplicable", "valueCode": instrument.not_applicable_policy})
     extensions: list[dict[str, Any]] = [
-        {"url": canonical.direction(), "valueCode": "lower" if instrument.lower_is_better else "higher"},
+        {
+            "url": canonical.direction(),
+            "valueCode": "lower" if instrument.lower_is_better else "higher",
+        },
         {"url": canonical.scoring(), "extension": rules},
     ]
     for band in instrument.bands:
@@ -335,9 +336,7 @@ def definition_from_questionnaire(
                 continue
             value = _option_value(option, weight if has_weights else None)
             if value is None:
-                problems.append(
-                    f"item {link}: answer {answer_code!r} has no whole-number score"
-                )
+                problems.append(f"item {link}: answer {answer_code!r} has no whole-number score")
                 continue
             mapping[answer_code] = value
             label = coding.get("display") or option.get("valueString")
@@ -346,8 +345,14 @@ def definition_from_questionnaire(
         if not lines:
             continue
         answer_maps[str(number)] = mapping
-        response_sets.append(f"[response_sets.item{number}]\noptions = [\n" + "\n".join(lines) + "\n]\n")
-        body = [f"number = {number}", f'responses = "item{number}"', f"text = {_toml(item.get('text') or link)}"]
+        response_sets.append(
+            f"[response_sets.item{number}]\noptions = [\n" + "\n".join(lines) + "\n]\n"
+        )
+        body = [
+            f"number = {number}",
+            f'responses = "item{number}"',
+            f"text = {_toml(item.get('text') or link)}",
+        ]
         if has_weights:
             if not_applicable:
                 has_na = True
@@ -360,7 +365,9 @@ def definition_from_questionnaire(
     if problems:
         raise QuestionnaireImportError(problems)
     url = resource.get("url")
-    source = f"FHIR Questionnaire {url}|{resource.get('version', '')}" if url else "FHIR Questionnaire"
+    source = (
+        f"FHIR Questionnaire {url}|{resource.get('version', '')}" if url else "FHIR Questionnaire"
+    )
     header = [
         f"# Imported from {source} by `strides fhir import-questionnaire`.",
         "# Cut-offs, reliable change and risk items are not part of a FHIR Questionnaire:",
@@ -376,8 +383,10 @@ def definition_from_questionnaire(
     description = resource.get("description")
     if description:
         header.append(f"instructions = {_toml(description)}")
-    text = "\n".join(header) + "\n\n" + "\n".join(
-        [*response_sets, *scored, *supplementary, _scoring_toml(rules, bands, has_na)]
+    text = (
+        "\n".join(header)
+        + "\n\n"
+        + "\n".join([*response_sets, *scored, *supplementary, _scoring_toml(rules, bands, has_na)])
     )
     for panel in resource.get("code") or []:
         if panel.get("system") == LOINC and panel.get("code"):

@@ -21,7 +21,9 @@ CONTENT_TYPE = f"{FHIR_JSON}; fhirVersion=4.0; charset=utf-8"
 
 
 def _fhir(body: dict[str, Any], status: int = 200) -> HttpResponse:
-    return HttpResponse(json.dumps(body, ensure_ascii=False), status=status, content_type=CONTENT_TYPE)
+    return HttpResponse(
+        json.dumps(body, ensure_ascii=False), status=status, content_type=CONTENT_TYPE
+    )
 
 
 def _outcome(code: str, text: str, status: int) -> HttpResponse:
@@ -77,8 +79,7 @@ def metadata(request: HttpRequest) -> HttpResponse:
                                 {
                                     "name": "everything",
                                     "definition": (
-                                        "http://hl7.org/fhir/OperationDefinition/"
-                                        "Patient-everything"
+                                        "http://hl7.org/fhir/OperationDefinition/Patient-everything"
                                     ),
                                 }
                             ],

@@ -54,7 +54,9 @@ class Command(BaseCommand):
         if options["action"] == "list":
             for token in tokens_of(user=user):
                 state = "revoked" if token.revoked_at else f"expires {token.expires_at:%Y-%m-%d}"
-                self.stdout.write(f"{token.pk:5} {token.prefix}... {token.scope:5} {state}  {token.name}")
+                self.stdout.write(
+                    f"{token.pk:5} {token.prefix}... {token.scope:5} {state}  {token.name}"
+                )
             return
         found = tokens_of(user=user).filter(pk=options["token_id"]).first()
         if found is None:
