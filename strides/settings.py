@@ -311,8 +311,6 @@ STRIDES_FHIR_CANONICAL_BASE = env_str(
     "STRIDES_FHIR_CANONICAL_BASE", "https://strides.example.org/fhir"
 ).rstrip("/")
 STRIDES_API_TOKEN_DAYS = env_int("STRIDES_API_TOKEN_DAYS", 90)
-NINJA_PAGINATION_PER_PAGE = 50
-NINJA_PAGINATION_MAX_LIMIT = 200
 
 if not DEBUG:
     refuse_insecure_settings(

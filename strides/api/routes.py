@@ -11,9 +11,10 @@ from typing import Annotated, Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import FilterLookup, FilterSchema, NinjaAPI, Query, Router, Status
+from ninja import FilterLookup, FilterSchema, NinjaAPI, Path, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import Field as PydanticField
 
 from strides.accounts.models import User
 from strides.accounts.permissions import Access, readable_episodes
@@ -22,6 +23,7 @@ from strides.alerts.selectors import alert_for_actor, alert_to_handle_for_actor
 from strides.alerts.services import alert_acknowledge
 from strides.api.auth import ReadOnlyToken, TokenAuth, UnsupportedMediaType
 from strides.api.schemas import (
+    MAX_ID,
     AcknowledgeIn,
     AlertOut,
     AppointmentIn,
@@ -29,6 +31,7 @@ from strides.api.schemas import (
     AssessmentIn,
     AssessmentOut,
     ClientOut,
+    DbId,
     EpisodeOut,
     GoalIn,
     GoalOut,
@@ -60,6 +63,18 @@ WRITE_ERRORS: dict[int, Any] = {
     422: Problem,
 }
 LIST_ERRORS: dict[int, Any] = {401: Problem, 422: Problem}
+
+ObjectId = Path(..., ge=1, le=MAX_ID)
+MAX_OFFSET = 1_000_000
+
+
+class Pages(LimitOffsetPagination):
+    """Limit and offset, both bounded (an offset past any real list is a 422)."""
+
+    class Input(Schema):
+        limit: int = PydanticField(50, ge=1, le=200)
+        offset: int = PydanticField(0, ge=0, le=MAX_OFFSET)
+
 
 api = NinjaAPI(
     title="Strides API",
@@ -137,7 +152,7 @@ class ClientFilters(FilterSchema):
 
 
 @clients.get("", response={200: list[ClientOut], **LIST_ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def client_list(request: HttpRequest, filters: Query[ClientFilters]) -> QuerySet[Client]:
     _listed(request, "clients")
     visible = Client.objects.filter(pk__in=_episodes(request).values("client_id"))
@@ -145,7 +160,7 @@ def client_list(request: HttpRequest, filters: Query[ClientFilters]) -> QuerySet
 
 
 @clients.get("/{client_id}", response={200: ClientOut, **READ_ERRORS})
-def client_detail(request: HttpRequest, client_id: int) -> Client:
+def client_detail(request: HttpRequest, client_id: int = ObjectId) -> Client:
     return client_for_actor(actor=_user(request), client_id=client_id, action="api.client.view")[0]
 
 
@@ -155,19 +170,19 @@ episodes = Router(tags=["episodes"])
 
 
 class EpisodeFilters(FilterSchema):
-    client: Annotated[int | None, FilterLookup("client_id")] = None
+    client: Annotated[DbId | None, FilterLookup("client_id")] = None
     active: Annotated[bool | None, FilterLookup("end__isnull")] = None
 
 
 @episodes.get("", response={200: list[EpisodeOut], **LIST_ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def episode_list(request: HttpRequest, filters: Query[EpisodeFilters]) -> QuerySet[Episode]:
     _listed(request, "episodes")
     return filters.filter(_episodes(request).order_by("-start", "-id"))
 
 
 @episodes.get("/{episode_id}", response={200: EpisodeOut, **READ_ERRORS})
-def episode_detail(request: HttpRequest, episode_id: int) -> Episode:
+def episode_detail(request: HttpRequest, episode_id: int = ObjectId) -> Episode:
     return episode_for_actor(actor=_user(request), episode_id=episode_id, action="api.episode.view")
 
 
@@ -177,14 +192,14 @@ appointments = Router(tags=["appointments"])
 
 
 class AppointmentFilters(FilterSchema):
-    episode: Annotated[int | None, FilterLookup("episode_id")] = None
+    episode: Annotated[DbId | None, FilterLookup("episode_id")] = None
     status: str | None = None
     after: Annotated[date | None, FilterLookup("at__date__gte")] = None
     before: Annotated[date | None, FilterLookup("at__date__lte")] = None
 
 
 @appointments.get("", response={200: list[AppointmentOut], **LIST_ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def appointment_list(
     request: HttpRequest, filters: Query[AppointmentFilters]
 ) -> QuerySet[Appointment]:
@@ -193,7 +208,7 @@ def appointment_list(
 
 
 @appointments.get("/{appointment_id}", response={200: AppointmentOut, **READ_ERRORS})
-def appointment_detail(request: HttpRequest, appointment_id: int) -> Appointment:
+def appointment_detail(request: HttpRequest, appointment_id: int = ObjectId) -> Appointment:
     return appointment_for_actor(
         actor=_user(request), appointment_id=appointment_id, action="api.appointment.view"
     )
@@ -217,7 +232,7 @@ assessments = Router(tags=["assessments"])
 
 
 class AssessmentFilters(FilterSchema):
-    episode: Annotated[int | None, FilterLookup("episode_id")] = None
+    episode: Annotated[DbId | None, FilterLookup("episode_id")] = None
     instrument_code: str | None = None
     taken_after: Annotated[date | None, FilterLookup("taken_on__gte")] = None
     taken_before: Annotated[date | None, FilterLookup("taken_on__lte")] = None
@@ -225,7 +240,7 @@ class AssessmentFilters(FilterSchema):
 
 
 @assessments.get("", response={200: list[AssessmentOut], **LIST_ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def assessment_list(
     request: HttpRequest, filters: Query[AssessmentFilters]
 ) -> QuerySet[Assessment]:
@@ -234,7 +249,7 @@ def assessment_list(
 
 
 @assessments.get("/{assessment_id}", response={200: AssessmentOut, **READ_ERRORS})
-def assessment_detail(request: HttpRequest, assessment_id: int) -> Assessment:
+def assessment_detail(request: HttpRequest, assessment_id: int = ObjectId) -> Assessment:
     return assessment_for_actor(
         actor=_user(request), assessment_id=assessment_id, action="api.assessment.view"
     )
@@ -271,19 +286,19 @@ goals = Router(tags=["goals"])
 
 
 class GoalFilters(FilterSchema):
-    episode: Annotated[int | None, FilterLookup("episode_id")] = None
+    episode: Annotated[DbId | None, FilterLookup("episode_id")] = None
     status: str | None = None
 
 
 @goals.get("", response={200: list[GoalOut], **LIST_ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def goal_list(request: HttpRequest, filters: Query[GoalFilters]) -> QuerySet[Goal]:
     _listed(request, "goals")
     return filters.filter(Goal.objects.filter(episode__in=_episodes(request)))
 
 
 @goals.get("/{goal_id}", response={200: GoalOut, **READ_ERRORS})
-def goal_detail(request: HttpRequest, goal_id: int) -> Goal:
+def goal_detail(request: HttpRequest, goal_id: int = ObjectId) -> Goal:
     return goal_for_actor(actor=_user(request), goal_id=goal_id, action="api.goal.view")
 
 
@@ -304,14 +319,16 @@ def goal_new(request: HttpRequest, data: GoalIn) -> Status[Goal]:
 
 
 @goals.get("/{goal_id}/ratings", response={200: list[GoalRatingOut], **READ_ERRORS})
-@paginate(LimitOffsetPagination)
-def goal_ratings(request: HttpRequest, goal_id: int) -> QuerySet[GoalRating]:
+@paginate(Pages)
+def goal_ratings(request: HttpRequest, goal_id: int = ObjectId) -> QuerySet[GoalRating]:
     goal = goal_for_actor(actor=_user(request), goal_id=goal_id, action="api.goal.ratings")
     return goal.ratings.all()
 
 
 @goals.post("/{goal_id}/ratings", response={201: GoalRatingOut, **WRITE_ERRORS})
-def goal_rating_new(request: HttpRequest, goal_id: int, data: GoalRatingIn) -> Status[GoalRating]:
+def goal_rating_new(
+    request: HttpRequest, data: GoalRatingIn, goal_id: int = ObjectId
+) -> Status[GoalRating]:
     actor = _user(request)
     goal = goal_for_actor(actor=actor, goal_id=goal_id, need=Access.WRITE, action="goal.rate")
     return Status(
@@ -333,19 +350,19 @@ milestones = Router(tags=["milestones"])
 
 
 class MilestoneFilters(FilterSchema):
-    episode: Annotated[int | None, FilterLookup("episode_id")] = None
+    episode: Annotated[DbId | None, FilterLookup("episode_id")] = None
     kind: str | None = None
 
 
 @milestones.get("", response={200: list[MilestoneOut], **LIST_ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def milestone_list(request: HttpRequest, filters: Query[MilestoneFilters]) -> QuerySet[Milestone]:
     _listed(request, "milestones")
     return filters.filter(Milestone.objects.filter(episode__in=_episodes(request)))
 
 
 @milestones.get("/{milestone_id}", response={200: MilestoneOut, **READ_ERRORS})
-def milestone_detail(request: HttpRequest, milestone_id: int) -> Milestone:
+def milestone_detail(request: HttpRequest, milestone_id: int = ObjectId) -> Milestone:
     return milestone_for_actor(
         actor=_user(request), milestone_id=milestone_id, action="api.milestone.view"
     )
@@ -357,25 +374,27 @@ alerts = Router(tags=["alerts"])
 
 
 class AlertFilters(FilterSchema):
-    episode: Annotated[int | None, FilterLookup("episode_id")] = None
+    episode: Annotated[DbId | None, FilterLookup("episode_id")] = None
     status: str | None = None
     kind: str | None = None
 
 
 @alerts.get("", response={200: list[AlertOut], **LIST_ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def alert_list(request: HttpRequest, filters: Query[AlertFilters]) -> QuerySet[Alert]:
     _listed(request, "alerts")
     return filters.filter(Alert.objects.filter(episode__in=_episodes(request)))
 
 
 @alerts.get("/{alert_id}", response={200: AlertOut, **READ_ERRORS})
-def alert_detail(request: HttpRequest, alert_id: int) -> Alert:
+def alert_detail(request: HttpRequest, alert_id: int = ObjectId) -> Alert:
     return alert_for_actor(actor=_user(request), alert_id=alert_id, action="api.alert.view")
 
 
 @alerts.post("/{alert_id}/acknowledge", response={200: AlertOut, **WRITE_ERRORS})
-def alert_acknowledge_route(request: HttpRequest, alert_id: int, data: AcknowledgeIn) -> Alert:
+def alert_acknowledge_route(
+    request: HttpRequest, data: AcknowledgeIn, alert_id: int = ObjectId
+) -> Alert:
     actor = _user(request)
     alert = alert_to_handle_for_actor(actor=actor, alert_id=alert_id)
     return alert_acknowledge(actor=actor, alert=alert, action=data.action, note=data.note)

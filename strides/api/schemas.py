@@ -34,7 +34,9 @@ def _uuid(value: object) -> uuid.UUID:
 IsoDate = Annotated[date, _iso(date)]
 IsoDateTime = Annotated[datetime, _iso(datetime)]
 Key = Annotated[uuid.UUID, BeforeValidator(_uuid)]
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+MAX_ID = 2**63 - 1  # the largest id the databases store
+DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
+Id = DbId
 
 
 class StrictIn(Schema):
