@@ -18,6 +18,10 @@ from tests.fhir_records import seed_record
 
 
 class ApiTestCase(PersonaTestCase):
+    tess_write: str
+    tess_read: str
+    otto_write: str
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -27,7 +31,7 @@ class ApiTestCase(PersonaTestCase):
         cls.tess_read = token_create(actor=cls.tess, user=cls.tess, name="r", write=False)[1]
         cls.otto_write = token_create(actor=cls.otto, user=cls.otto, name="w", write=True)[1]
 
-    def call(self, method: str, path: str, token: str, body: Any = None, **kwargs: Any):  # noqa: ANN201
+    def call(self, method: str, path: str, token: str, body: Any = None, **kwargs: Any):
         http = HttpClient()
         headers = {"Authorization": f"Bearer {token}"}
         if body is not None:
@@ -133,8 +137,11 @@ class ApiWriteTests(ApiTestCase):
 
     def test_goal_and_rating(self) -> None:
         Goal.objects.filter(episode=self.tess_episode).update(status="achieved")
-        body = {"episode": self.tess_episode.pk, "text": "Sleep before midnight",
-                "submission_key": str(uuid.uuid4())}
+        body = {
+            "episode": self.tess_episode.pk,
+            "text": "Sleep before midnight",
+            "submission_key": str(uuid.uuid4()),
+        }
         goal = self.call("post", "/goals", self.tess_write, body)
         self.assertEqual(goal.status_code, 201, goal.content)
         self.assertEqual(goal.json()["text"], "Sleep before midnight")
@@ -145,8 +152,11 @@ class ApiWriteTests(ApiTestCase):
         self.assertEqual([r["rating"] for r in listed["items"]], [6.5])
 
     def test_appointment_create(self) -> None:
-        body = {"episode": self.tess_episode.pk, "at": "2026-11-04T10:00:00+00:00",
-                "status": "attended"}
+        body = {
+            "episode": self.tess_episode.pk,
+            "at": "2026-11-04T10:00:00+00:00",
+            "status": "attended",
+        }
         response = self.call("post", "/appointments", self.tess_write, body)
         self.assertEqual(response.status_code, 201, response.content)
         self.assertEqual(response.json()["status"], "attended")

@@ -8,9 +8,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
 from strides.accounts.models import User
-from strides.fhir.export import patient_everything
+from strides.fhir.export import canonical, patient_everything
 from strides.fhir.imports import BundleRejected, bundle_import
-from strides.fhir.questionnaires import QuestionnaireImportError, definition_from_questionnaire
+from strides.fhir.questionnaires import (
+    QuestionnaireImportError,
+    definition_from_questionnaire,
+    questionnaire,
+)
+from strides.instruments import get_instrument
 
 
 def _read_json(path: Path) -> dict[str, Any]:
@@ -37,6 +42,7 @@ class Command(BaseCommand):
         "FHIR R4. `strides fhir export --client ID --user NAME [--out FILE]` writes the "
         "client's Patient/$everything Bundle; `strides fhir import FILE --client ID --user "
         "NAME` loads a Bundle of QuestionnaireResponses (all or nothing); `strides fhir "
+        "questionnaire CODE` writes an instrument's Questionnaire; `strides fhir "
         "import-questionnaire FILE [--out FILE]` turns a Questionnaire into an instrument "
         "definition file."
     )
@@ -51,6 +57,9 @@ class Command(BaseCommand):
         load.add_argument("file", type=Path)
         load.add_argument("--client", type=int, required=True)
         load.add_argument("--user", required=True, help="the treating therapist")
+        publish = sub.add_parser("questionnaire", help="write an instrument's Questionnaire")
+        publish.add_argument("code")
+        publish.add_argument("--out", type=Path)
         convert = sub.add_parser("import-questionnaire", help="Questionnaire -> definition")
         convert.add_argument("file", type=Path)
         convert.add_argument("--out", type=Path)
@@ -63,6 +72,8 @@ class Command(BaseCommand):
             self._export(options)
         elif action == "import":
             self._import(options)
+        elif action == "questionnaire":
+            self._publish(options)
         else:
             self._questionnaire(options)
 
@@ -71,12 +82,22 @@ class Command(BaseCommand):
             bundle = patient_everything(actor=_user(options["user"]), client_id=options["client"])
         except Http404:
             raise CommandError(f"No client {options['client']} that you may see.") from None
-        text = json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
-        if options["out"] is None:
+        self._write(bundle, options["out"])
+
+    def _publish(self, options: dict[str, Any]) -> None:
+        try:
+            instrument = get_instrument(options["code"])
+        except KeyError as error:
+            raise CommandError(str(error.args[0])) from None
+        self._write(questionnaire(instrument, canonical()), options["out"])
+
+    def _write(self, resource: dict[str, Any], out: Path | None) -> None:
+        text = json.dumps(resource, indent=2, ensure_ascii=False) + "\n"
+        if out is None:
             sys.stdout.write(text)
             return
-        options["out"].write_text(text, encoding="utf-8")
-        self.stderr.write(f"Wrote {len(bundle['entry'])} resources to {options['out']}.")
+        out.write_text(text, encoding="utf-8")
+        self.stderr.write(f"Wrote {out}.")
 
     def _import(self, options: dict[str, Any]) -> None:
         bundle = _read_json(options["file"])
