@@ -65,13 +65,13 @@ class TokenTests(PersonaTestCase):
         self.assertContains(again, token.prefix)
         api = HttpClient(headers={"Authorization": f"Bearer {raw}"})
         self.assertEqual(api.get("/api/v1/clients").status_code, 200)
-        self.client.post(reverse("api_token_revoke", args=[token.pk]))
+        self.client.post(reverse("api_token_revoke"), {"token": token.pk})
         self.assertEqual(api.get("/api/v1/clients").status_code, 401)
 
     def test_stranger_cannot_revoke_someone_elses_token(self) -> None:
         token, _raw = token_create(actor=self.tess, user=self.tess, name="mine", write=False)
         self.login(self.otto)
-        response = self.client.post(reverse("api_token_revoke", args=[token.pk]))
+        response = self.client.post(reverse("api_token_revoke"), {"token": token.pk})
         self.assertEqual(response.status_code, 404)
         token.refresh_from_db()
         self.assertIsNone(token.revoked_at)

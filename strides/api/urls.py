@@ -4,5 +4,5 @@ from strides.api import views
 
 urlpatterns = [
     path("account/tokens/", views.token_list, name="api_tokens"),
-    path("account/tokens/<int:token_id>/revoke/", views.token_revoke, name="api_token_revoke"),
+    path("account/tokens/revoke/", views.token_revoke, name="api_token_revoke"),
 ]

@@ -1,7 +1,7 @@
 """The account page where staff create and revoke their personal access tokens."""
 
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -39,7 +39,10 @@ def token_list(request: AuthedRequest) -> HttpResponse:
 
 @staff_required
 @require_POST
-def token_revoke(request: AuthedRequest, token_id: int) -> HttpResponse:
-    token = selectors.own_token(user=request.user, token_id=token_id)
+def token_revoke(request: AuthedRequest) -> HttpResponse:
+    token_id = request.POST.get("token", "")
+    if not token_id.isdigit():
+        raise Http404("No such token.")
+    token = selectors.own_token(user=request.user, token_id=int(token_id))
     services.token_revoke(actor=request.user, token=token)
     return redirect("api_tokens")
