@@ -194,3 +194,5 @@ class ApiListTests(ApiTestCase):
         self.assertTrue(schema["openapi"].startswith("3.1"))
         post = schema["paths"]["/api/v1/assessments"]["post"]
         self.assertEqual(set(post["responses"]), {"201", "400", "401", "403", "404", "415", "422"})
+        # No Swagger page: it would load scripts from a CDN.
+        self.assertEqual(HttpClient().get("/api/v1/docs").status_code, 404)

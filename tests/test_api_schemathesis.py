@@ -3,7 +3,9 @@ operation, generated valid and invalid requests get no 5xx, no status the schema
 not list, and no response that breaks the schema. Bounded to a couple of minutes."""
 
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -35,6 +37,14 @@ class SchemathesisTests(PersonaTestCase):
         seed_record(therapist=cls.tess, episode=cls.tess_episode)
         seed_record(therapist=cls.otto, episode=cls.otto_episode)
         cls.token = token_create(actor=cls.tess, user=cls.tess, name="fuzz", write=True)[1]
+
+    def setUp(self) -> None:
+        # Like Django's test client: a request must not close the test's connection (on
+        # PostgreSQL that would end the transaction the test runs in).
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        self.addCleanup(request_started.connect, close_old_connections)
+        self.addCleanup(request_finished.connect, close_old_connections)
 
     def test_the_api_keeps_to_its_schema(self) -> None:
         schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())

@@ -1,7 +1,5 @@
 """Bearer authentication for the API: the token's user becomes `request.user`."""
 
-from typing import Any
-
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
@@ -35,6 +33,3 @@ class TokenAuth(HttpBearer):
             if request.content_type != JSON:
                 raise UnsupportedMediaType
         return found
-
-    def __call__(self, request: HttpRequest) -> Any:
-        return super().__call__(request)

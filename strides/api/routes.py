@@ -39,6 +39,7 @@ from strides.api.schemas import (
     GoalRatingOut,
     MilestoneOut,
     Problem,
+    Text,
 )
 from strides.assessments.models import Assessment
 from strides.assessments.selectors import assessment_for_actor
@@ -85,6 +86,7 @@ api = NinjaAPI(
     ),
     auth=TokenAuth(),
     urls_namespace="api",
+    docs_url=None,  # ninja's Swagger page loads scripts from a CDN; docs/api.md instead
     openapi_extra={"info": {"license": {"name": "AGPL-3.0-or-later"}}},
 )
 
@@ -148,7 +150,7 @@ clients = Router(tags=["clients"])
 
 
 class ClientFilters(FilterSchema):
-    display_name: Annotated[str | None, FilterLookup("display_name__icontains")] = None
+    display_name: Annotated[Text | None, FilterLookup("display_name__icontains")] = None
 
 
 @clients.get("", response={200: list[ClientOut], **LIST_ERRORS})
@@ -193,7 +195,7 @@ appointments = Router(tags=["appointments"])
 
 class AppointmentFilters(FilterSchema):
     episode: Annotated[DbId | None, FilterLookup("episode_id")] = None
-    status: str | None = None
+    status: Text | None = None
     after: Annotated[date | None, FilterLookup("at__date__gte")] = None
     before: Annotated[date | None, FilterLookup("at__date__lte")] = None
 
@@ -233,7 +235,7 @@ assessments = Router(tags=["assessments"])
 
 class AssessmentFilters(FilterSchema):
     episode: Annotated[DbId | None, FilterLookup("episode_id")] = None
-    instrument_code: str | None = None
+    instrument_code: Text | None = None
     taken_after: Annotated[date | None, FilterLookup("taken_on__gte")] = None
     taken_before: Annotated[date | None, FilterLookup("taken_on__lte")] = None
     current: Annotated[bool | None, FilterLookup("is_current")] = None
@@ -287,7 +289,7 @@ goals = Router(tags=["goals"])
 
 class GoalFilters(FilterSchema):
     episode: Annotated[DbId | None, FilterLookup("episode_id")] = None
-    status: str | None = None
+    status: Text | None = None
 
 
 @goals.get("", response={200: list[GoalOut], **LIST_ERRORS})
@@ -351,7 +353,7 @@ milestones = Router(tags=["milestones"])
 
 class MilestoneFilters(FilterSchema):
     episode: Annotated[DbId | None, FilterLookup("episode_id")] = None
-    kind: str | None = None
+    kind: Text | None = None
 
 
 @milestones.get("", response={200: list[MilestoneOut], **LIST_ERRORS})
@@ -375,8 +377,8 @@ alerts = Router(tags=["alerts"])
 
 class AlertFilters(FilterSchema):
     episode: Annotated[DbId | None, FilterLookup("episode_id")] = None
-    status: str | None = None
-    kind: str | None = None
+    status: Text | None = None
+    kind: Text | None = None
 
 
 @alerts.get("", response={200: list[AlertOut], **LIST_ERRORS})

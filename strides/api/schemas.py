@@ -31,6 +31,10 @@ def _uuid(value: object) -> uuid.UUID:
     return uuid.UUID(value)
 
 
+# PostgreSQL text cannot hold NUL, so no input string may carry one.
+NO_NUL = r"^[^\x00]*$"
+Text = Annotated[str, Field(pattern=NO_NUL)]
+
 IsoDate = Annotated[date, _iso(date)]
 IsoDateTime = Annotated[datetime, _iso(datetime)]
 Key = Annotated[uuid.UUID, BeforeValidator(_uuid)]
@@ -102,7 +106,7 @@ AnswerValue = int | Annotated[float, Field(allow_inf_nan=False)] | Literal["not_
 
 class AssessmentIn(StrictIn):
     episode: Id
-    instrument_code: Annotated[str, Field(max_length=40)]
+    instrument_code: Annotated[str, Field(max_length=40, pattern=NO_NUL)]
     taken_on: IsoDate
     answers: Annotated[
         dict[Annotated[str, Field(pattern=r"^[1-9][0-9]{0,2}$")], AnswerValue],
@@ -124,7 +128,7 @@ class GoalOut(Schema):
 
 class GoalIn(StrictIn):
     episode: Id
-    text: Annotated[str, Field(min_length=1, max_length=500)]
+    text: Annotated[str, Field(min_length=1, max_length=500, pattern=NO_NUL)]
     submission_key: Key
     gas_weight: Annotated[int, Field(ge=1, le=10)] = 1
 
@@ -174,4 +178,4 @@ class AlertOut(Schema):
 
 class AcknowledgeIn(StrictIn):
     action: Literal["discussed_with_client", "changed_plan", "safety_plan", "referred", "other"]
-    note: Annotated[str, Field(max_length=500)] = ""
+    note: Annotated[str, Field(max_length=500, pattern=NO_NUL)] = ""

@@ -78,10 +78,6 @@ def questionnaire_id(instrument: Instrument) -> str:
     return _fhir_id(f"{instrument.code}-{instrument.version}")
 
 
-def _decimal(value: Fraction) -> int | float:
-    return as_number(value)
-
-
 def _scored_value(instrument: Instrument, item: Item, value: int) -> Fraction:
     if item.reverse_keyed and instrument.reverse_subtract_from is not None:
         return Fraction(instrument.reverse_subtract_from - value)
@@ -115,7 +111,7 @@ def _item(instrument: Instrument, item: Item, canonical: Canonical, scored: bool
             "valueCoding": answer_coding(instrument, item, option.value, canonical)
         }
         if scored:
-            weight = _decimal(_scored_value(instrument, item, option.value))
+            weight = as_number(_scored_value(instrument, item, option.value))
             answer["extension"] = [{"url": ORDINAL_VALUE, "valueDecimal": weight}]
         options.append(answer)
     if item.not_applicable_label is not None:
