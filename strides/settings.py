@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "strides.notes",
     "strides.reports",
     "strides.backups",
+    "strides.api",
+    "strides.fhir",
     "strides.web",
     "strides.demo",
 ]
@@ -315,6 +317,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Break-glass needs a sign-in (or a password confirmation) within this many minutes.
 STRIDES_RECENT_SIGN_IN_MINUTES = env_int("STRIDES_RECENT_SIGN_IN_MINUTES", 15)
+
+# FHIR R4 export/import and the REST API (issue 12, second half).
+# The base of the canonical URLs Strides gives its Questionnaires and code systems: a
+# URL the practice controls, the same on every server (changing it renames them).
+STRIDES_FHIR_CANONICAL_BASE = env_str(
+    "STRIDES_FHIR_CANONICAL_BASE", "https://strides.example.org/fhir"
+).rstrip("/")
+STRIDES_API_TOKEN_DAYS = env_int("STRIDES_API_TOKEN_DAYS", 90)
 
 if not DEBUG:
     refuse_insecure_settings(

@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from strides.api.routes import api
 from strides.web import views
 
 handler500 = "strides.web.unavailable.server_error"
@@ -18,4 +19,7 @@ urlpatterns = [
     path("", include("strides.notes.urls")),
     path("", include("strides.audit.urls")),
     path("", include("strides.reports.urls")),
+    path("api/v1/", api.urls),
+    path("", include("strides.api.urls")),
+    path("fhir/r4/", include("strides.fhir.urls")),
 ]
