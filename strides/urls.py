@@ -15,4 +15,6 @@ urlpatterns = [
     path("", include("strides.goals.urls")),
     path("", include("strides.notes.urls")),
     path("", include("strides.audit.urls")),
+    path("", include("strides.wellbeing.urls")),
+    path("", include("strides.clinic_outcomes.urls")),
 ]

@@ -29,6 +29,7 @@ from strides.outcomes.charts import XMode, episode_charts
 from strides.outcomes.selectors import EpisodeOutcome, episode_outcome
 from strides.web.forms import add_service_errors
 from strides.web.requests import AuthedRequest, staff_required
+from strides.wellbeing.selectors import checkin_reminder
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ def caseload(request: AuthedRequest) -> HttpResponse:
             dashboard.needs_attention(actor=request.user, audited=False)
         ),
         "wins": dashboard.summary_of(dashboard.wins_this_week(actor=request.user, audited=False)),
+        "checkin_due": checkin_reminder(actor=request.user),
     }
     return render(request, "clients/caseload.html", context)
 
