@@ -160,25 +160,29 @@ def _flag(values: Sequence[object]) -> npt.NDArray[np.bool_]:
 def outcome_rows(period: Period, measure: str = "phq9") -> OutcomeRows:
     courses_qs, sessions_qs, completed_qs = _queries(period, measure)
     courses = list(courses_qs)
-    columns = list(zip(*courses, strict=True)) if courses else [() for _ in range(13)]
-    ids = np.array(columns[0], dtype=np.int64)
-    count = np.array([c if c is not None else 0 for c in columns[12]], dtype=np.int64)
-    first = np.array([np.nan if v is None else float(v) for v in columns[10]], dtype=np.float64)
-    last = np.array([np.nan if v is None else float(v) for v in columns[11]], dtype=np.float64)
+    width = len(courses_qs.query.values_select) + len(courses_qs.query.annotation_select)
+    columns = list(zip(*courses, strict=True)) if courses else [() for _ in range(width)]
+    (ids_col, therapist_col, end_col, reason_col, finished_col) = columns[:5]
+    caseness_col, recovered_col, improved_col, deteriorated_col = columns[5:9]
+    first_col, last_col, count_col = columns[9:12]
+    ids = np.array(ids_col, dtype=np.int64)
+    count = np.array([c if c is not None else 0 for c in count_col], dtype=np.int64)
+    first = np.array([np.nan if v is None else float(v) for v in first_col], dtype=np.float64)
+    last = np.array([np.nan if v is None else float(v) for v in last_col], dtype=np.float64)
     two = count >= 2
     treatment = _counts_by_episode(list(sessions_qs), ids)
-    finished_flag = _flag(columns[4])
+    finished_flag = _flag(finished_col)
     return OutcomeRows(
-        therapist=np.array(columns[1], dtype=np.int64),
-        end=np.array([day.toordinal() for day in columns[2]], dtype=np.int64),
-        end_reason=np.array(columns[3], dtype=np.str_),
+        therapist=np.array(therapist_col, dtype=np.int64),
+        end=np.array([day.toordinal() for day in end_col], dtype=np.int64),
+        end_reason=np.array(reason_col, dtype=np.str_),
         treatment=treatment,
         measures=_counts_by_episode(list(completed_qs), ids),
         paired=finished_flag & (treatment >= MIN_ATTENDED_FOR_COURSE),
-        caseness=_flag(columns[5]),
-        recovered=_flag(columns[6]),
-        reliable_improvement=_flag(columns[7]),
-        reliable_deterioration=_flag(columns[8]),
+        caseness=_flag(caseness_col),
+        recovered=_flag(recovered_col),
+        reliable_improvement=_flag(improved_col),
+        reliable_deterioration=_flag(deteriorated_col),
         pre=np.where(two, first, np.nan),
         post=np.where(two, last, np.nan),
     )
