@@ -85,7 +85,10 @@ def add_course(
         Appointment.objects.create(
             episode=episode, at=datetime(2026, 9, day, 10, tzinfo=UTC), status="attended"
         )
-    for taken_on, phq, gad in ((date(2026, 9, 2), phq_first, gad_first), (date(2026, 9, 30), phq_last, gad_last)):
+    for taken_on, phq, gad in (
+        (date(2026, 9, 2), phq_first, gad_first),
+        (date(2026, 9, 30), phq_last, gad_last),
+    ):
         for code, answers in (("phq9", phq9_answers(phq)), ("gad7", gad7_answers(gad))):
             assessment_record(
                 actor=therapist,

@@ -82,7 +82,9 @@ class CheckInTests(PersonaTestCase):
         self.assertIn("<strong>50</strong>", page)  # compassion satisfaction, latest
         self.assertNotIn("Support for you", page)
 
-    @override_settings(STRIDES_WELLBEING_RESOURCES=["Staff support line|https://support.example", "Peer group"])
+    @override_settings(
+        STRIDES_WELLBEING_RESOURCES=["Staff support line|https://support.example", "Peer group"]
+    )
     def test_resources_appear_when_burnout_or_sts_is_high(self) -> None:
         self.login(self.tess)
         checkin_record(actor=self.tess, answers=proqol_answers(cs=3, bo=5, sts=2))
@@ -218,7 +220,9 @@ class MomentAndImpactTests(PersonaTestCase):
         stories = self.client.get("/impact/courses/?period=year").content.decode()
         self.assertIn("Robin Tessclient", stories)
         self.assertIn("2 treatment sessions; Planned ending.", stories)
-        self.assertNotIn("Robin Tessclient", self.client.get("/impact/courses/?period=month").content.decode())
+        self.assertNotIn(
+            "Robin Tessclient", self.client.get("/impact/courses/?period=month").content.decode()
+        )
 
     def test_year_in_review(self) -> None:
         self.manual_milestone()

@@ -81,7 +81,9 @@ class EffectSizeTests(TestCase):
         self.assertGreater(higher.value, 0)
 
     def test_d_under_ten_courses_is_hidden(self) -> None:
-        self.assertEqual(prepost_d(np.array(PRE[:9]), np.array(POST[:9])), EffectSize(9, None, None, None))
+        self.assertEqual(
+            prepost_d(np.array(PRE[:9]), np.array(POST[:9])), EffectSize(9, None, None, None)
+        )
 
     def test_severity_adjusted_effect_size(self) -> None:
         change = [a - b for a, b in zip(PRE, POST, strict=True)]
