@@ -216,7 +216,7 @@ class OutcomePageTests(PersonaTestCase):
         k, n = hand_rates(TESS_COURSES)["reliable_improvement"]
         low, high = hand_wilson(k, n)
         self.assertIn(f"{round(k / n * 100)} %", page)
-        self.assertIn(f"{round(low * 100)} % – {round(high * 100)} %", page)
+        self.assertIn(f"{round(low * 100)} % \u2013 {round(high * 100)} %", page)
         self.assertIn("unverified value", page)
         self.assertIn('class="chart rate-chart"', page)
 
