@@ -12,4 +12,7 @@ def percent(value: float | None) -> str:
 @register.filter
 def effect(value: float | None) -> str:
     """An effect size with two decimals, the minus sign typeset; "" when hidden."""
-    return "" if value is None else f"{value:.2f}".replace("-", "\u2212")
+    if value is None:
+        return ""
+    text = f"{value:.2f}"
+    return "0.00" if text == "-0.00" else text.replace("-", "\u2212")
