@@ -1,7 +1,7 @@
 """Time `clinic_outcomes` against a bare SQL scan of the same rows (the Performance
 issue's floor for the outcome pages).
 
-    STRIDES_VAR_DIR=$(mktemp -d) .venv/bin/python -m bench.clinic_outcomes [--scale 0.02] [--repeats 5]
+    STRIDES_VAR_DIR=$(mktemp -d) .venv/bin/python -m bench.clinic_outcomes --scale 0.02
 
 Migrates the (empty) database that STRIDES_VAR_DIR or STRIDES_DATABASE_URL points at,
 bulk-loads the synthetic network, then prints the best time of each and their ratio. It

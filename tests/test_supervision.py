@@ -16,7 +16,9 @@ from tests.base import PersonaTestCase, phq9_answers
 class SupervisionTests(PersonaTestCase):
     def test_sam_sees_his_supervisees_caseload_and_who_needs_a_look(self) -> None:
         measured = Client.objects.create(display_name="Ash Measured")
-        episode = Episode.objects.create(client=measured, therapist=self.tess, start=date(2026, 11, 1))
+        episode = Episode.objects.create(
+            client=measured, therapist=self.tess, start=date(2026, 11, 1)
+        )
         assessment_record(
             actor=self.tess,
             episode=episode,

@@ -116,7 +116,7 @@ class OwnSidePrivacyTests(PersonaTestCase):
                 response = self.client.get(url)
                 self.assertEqual(response.status_code, 200, url)
                 body = (
-                    b"".join(response.streaming_content)  # type: ignore[arg-type]
+                    b"".join(response.streaming_content)  # type: ignore[attr-defined]
                     if response.streaming
                     else response.content
                 ).decode()
