@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from strides.accounts.models import User
+from strides.audit.models import Outcome
+from strides.audit.services import audit_record
 from strides.clients.models import (
     Appointment,
     AppointmentKind,
@@ -34,7 +36,7 @@ from strides.lib.svg import render_svg
 from strides.milestones.models import Milestone, MilestoneKind
 from strides.progress.talking_therapies import MIN_ATTENDED_FOR_COURSE
 from strides.wellbeing.models import CheckIn, CheckInSchedule, Moment
-from strides.wellbeing.services import PROQOL, record_own_use, require_own_side
+from strides.wellbeing.services import OWN_PAGE, PROQOL, record_own_use, require_own_side
 
 IMPACT_KINDS = ("clients", "courses", "improvements", "recoveries", "goals", "celebrated")
 MILESTONE_KINDS: dict[str, tuple[str, ...]] = {
@@ -58,9 +60,14 @@ def impact_titles() -> dict[str, str]:
 
 
 def own_side(actor: User) -> None:
-    """The gate of every page on the therapist's own side: 404 for anyone else, and one
-    audit event that says only that the therapist used their own page."""
-    require_own_side(actor)
+    """The gate of every page on the therapist's own side: 404 (with a denied audit
+    event) for anyone else, and one audit event that says only that the therapist used
+    their own page."""
+    try:
+        require_own_side(actor)
+    except Http404:
+        audit_record(actor=actor, action=OWN_PAGE, outcome=Outcome.DENIED)
+        raise
     record_own_use(actor)
 
 
@@ -276,6 +283,7 @@ def own_moment(*, actor: User, moment_id: int) -> Moment:
         Moment.objects.filter(pk=moment_id, therapist=actor).select_related("milestone").first()
     )
     if moment is None:
+        audit_record(actor=actor, action=OWN_PAGE, outcome=Outcome.DENIED)
         raise Http404("No such moment.")
     return moment
 

@@ -86,6 +86,10 @@ class OwnSidePrivacyTests(PersonaTestCase):
                 response = self.client.post("/wellbeing/check-in/", {"item_1": "1"})
                 self.assertEqual(response.status_code, 404)
         self.assertTrue(Moment.objects.filter(pk=self.moment.pk).exists())
+        for user in (self.sam, self.admin):  # each refusal is audited, with nothing of tess's
+            denied = AuditEvent.objects.filter(actor=user, action=OWN_PAGE, outcome="denied")
+            self.assertGreaterEqual(denied.count(), len(self.own_urls()))
+            self.assertEqual(set(denied.values_list("detail", "object_id")), {("", "")})
         self.assertEqual(CheckIn.objects.count(), 1)
 
     def test_no_other_page_shows_any_of_it(self) -> None:
