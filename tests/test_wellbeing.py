@@ -17,6 +17,7 @@ from strides.milestones.services import milestone_record
 from strides.wellbeing.models import CheckIn, Moment
 from strides.wellbeing.services import checkin_record, moment_write, schedule_set
 from tests.base import PersonaTestCase, phq9_answers
+from tests.test_talking_therapies_outcomes import gad7_answers
 
 CS_ITEMS = (3, 6, 12, 16, 18, 20, 22, 24, 27, 30)
 BO_ITEMS = (1, 4, 8, 10, 15, 17, 19, 21, 26, 29)
@@ -165,15 +166,17 @@ class MomentAndImpactTests(PersonaTestCase):
         self.assertFalse(Moment.objects.exists())
 
     def test_impact_figures_come_from_the_engine_and_open_onto_stories(self) -> None:
-        for taken_on, total in ((date(2026, 9, 1), 20), (date(2026, 11, 3), 9)):
-            assessment_record(
-                actor=self.tess,
-                episode=self.tess_episode,
-                instrument_code="phq9",
-                answers=phq9_answers(total),
-                taken_on=taken_on,
-                submission_key=uuid.uuid4(),
-            )
+        # PHQ-9 20 -> 9 and GAD-7 12 -> 4: both measures improve and recover, in one course
+        for taken_on, phq9, gad7 in ((date(2026, 9, 1), 20, 12), (date(2026, 11, 3), 9, 4)):
+            for code, answers in (("phq9", phq9_answers(phq9)), ("gad7", gad7_answers(gad7))):
+                assessment_record(
+                    actor=self.tess,
+                    episode=self.tess_episode,
+                    instrument_code=code,
+                    answers=answers,
+                    taken_on=taken_on,
+                    submission_key=uuid.uuid4(),
+                )
         goal = goal_create(
             actor=self.tess,
             episode=self.tess_episode,
@@ -203,7 +206,8 @@ class MomentAndImpactTests(PersonaTestCase):
         self.assertIn("Sleep through the night", goals)
         self.assertIn("Robin Tessclient", goals)
         improvements = self.client.get("/impact/improvements/?period=year").content.decode()
-        self.assertIn("PHQ-9", improvements)
+        self.assertIn("PHQ-9", improvements)  # the stories: one per measure that improved
+        self.assertIn("GAD-7", improvements)
 
     def test_a_finished_course_is_counted_and_told(self) -> None:
         from strides.clients.models import Appointment

@@ -52,8 +52,8 @@ def impact_titles() -> dict[str, str]:
     return {
         "clients": _("Clients you saw"),
         "courses": _("Courses finished"),
-        "improvements": _("Reliable improvements"),
-        "recoveries": _("Recoveries"),
+        "improvements": _("Courses with a reliable improvement"),
+        "recoveries": _("Reliable recoveries"),
         "goals": _("Goals that moved"),
         "celebrated": _("Milestones celebrated"),
     }
@@ -138,15 +138,21 @@ def _moments(actor: User, period: Period) -> QuerySet[Moment]:
     )
 
 
+def _distinct(milestones: QuerySet[Milestone], field_name: str) -> int:
+    return milestones.order_by().values(field_name).distinct().count()
+
+
 def impact(*, actor: User, period: Period) -> Impact:
     own_side(actor)
     counts = {
         "clients": _appointments(actor, period).values("episode__client_id").distinct().count(),
         "courses": _finished_courses(actor, period).count(),
-        **{
-            kind: _milestones(actor, period, kind).count()
-            for kind in (*MILESTONE_KINDS, "celebrated")
-        },
+        # One course counts once however many measures improved in it; a goal counts
+        # once whether it was rated high, reliably improved or both.
+        "improvements": _distinct(_milestones(actor, period, "improvements"), "episode_id"),
+        "recoveries": _distinct(_milestones(actor, period, "recoveries"), "episode_id"),
+        "goals": _distinct(_milestones(actor, period, "goals"), "source_id"),
+        "celebrated": _milestones(actor, period, "celebrated").count(),
     }
     titles = impact_titles()
     return Impact(
