@@ -29,6 +29,8 @@ ENCRYPTED_FIELDS = [
     ("assessments.Assessment", "amendment_reason_encrypted"),
     ("clients.Episode", "presenting_problem_encrypted"),
     ("clients.BreakGlassGrant", "reason_encrypted"),
+    ("wellbeing.Moment", "text_encrypted"),
+    ("wellbeing.CheckIn", "result_encrypted"),
 ]
 MIGRATION_BATCH = 500
 

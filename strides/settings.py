@@ -1,5 +1,6 @@
 """Strides settings: one file, every installation-specific value from the environment."""
 
+import json
 from pathlib import Path
 
 import dj_database_url
@@ -81,6 +82,8 @@ INSTALLED_APPS = [
     "strides.backups",
     "strides.api",
     "strides.fhir",
+    "strides.wellbeing",
+    "strides.clinic_outcomes",
     "strides.web",
     "strides.demo",
 ]
@@ -325,6 +328,38 @@ STRIDES_FHIR_CANONICAL_BASE = env_str(
     "STRIDES_FHIR_CANONICAL_BASE", "https://strides.example.org/fhir"
 ).rstrip("/")
 STRIDES_API_TOKEN_DAYS = env_int("STRIDES_API_TOKEN_DAYS", 90)
+
+# Own side (issue 13): the therapist's private wellbeing pages and team / clinic outcomes.
+# Supportive resources the clinic offers, shown beside a high burnout or secondary
+# traumatic stress check-in (comma-separated; "|" separates a text from an optional link).
+STRIDES_WELLBEING_RESOURCES = env_list(
+    "STRIDES_WELLBEING_RESOURCES",
+    [
+        "Talk it through with your supervisor or a colleague you trust.",
+        "Your clinic's staff support or employee assistance programme.",
+        "ProQOL self-care resources|https://proqol.org/",
+    ],
+)
+# Per-therapist outcome figures (alphabetical, never ranked) only when the clinic turns them on.
+STRIDES_OUTCOMES_PER_THERAPIST = env_bool("STRIDES_OUTCOMES_PER_THERAPIST", False)
+# Benchmarks for the severity-adjusted effect size (CLINICAL.md section 8). The value is
+# from secondary sources (about 0.8 for highly effective care): unverified until checked
+# against Minami et al. 2008. Override with a JSON list of {label, value, verified, source}.
+STRIDES_OUTCOME_BENCHMARKS = json.loads(
+    env_str(
+        "STRIDES_OUTCOME_BENCHMARKS",
+        json.dumps(
+            [
+                {
+                    "label": "Highly effective care (Minami et al. 2008)",
+                    "value": 0.8,
+                    "verified": False,
+                    "source": "Minami et al. 2008, via CLINICAL.md section 8: verify",
+                }
+            ]
+        ),
+    )
+)
 
 if not DEBUG:
     refuse_insecure_settings(

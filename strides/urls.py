@@ -22,4 +22,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("strides.api.urls")),
     path("fhir/r4/", include("strides.fhir.urls")),
+    path("", include("strides.wellbeing.urls")),
+    path("", include("strides.clinic_outcomes.urls")),
 ]

@@ -31,6 +31,7 @@ from strides.outcomes.selectors import EpisodeOutcome, episode_outcome
 from strides.reports import selectors as report_selectors
 from strides.web.forms import add_service_errors
 from strides.web.requests import AuthedRequest, staff_required
+from strides.wellbeing.selectors import checkin_reminder
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ def caseload(request: AuthedRequest) -> HttpResponse:
             dashboard.needs_attention(actor=request.user, audited=False)
         ),
         "wins": dashboard.summary_of(dashboard.wins_this_week(actor=request.user, audited=False)),
+        "checkin_due": checkin_reminder(actor=request.user),
     }
     return render(request, "clients/caseload.html", context)
 

@@ -13,6 +13,7 @@ from strides.clients.services import break_glass_open, client_create, episode_up
 from strides.goals.services import goal_create, goal_rate, goal_set_status
 from strides.milestones.services import milestone_queue_message, milestone_record
 from strides.notes.services import note_save
+from strides.wellbeing.services import checkin_record, moment_write
 from tests.base import phq9_answers
 
 KINDS = [
@@ -27,6 +28,7 @@ KINDS = [
     "milestone summary",
     "celebration message",
     "break-glass reason",
+    "moment",
 ]
 
 
@@ -104,4 +106,7 @@ def write_every_free_text(*, therapist: User, admin: User) -> Client:
         actor=therapist, milestone=milestone, text=marker("celebration message")
     )
     break_glass_open(actor=admin, client=client, reason=f"Crisis: {marker('break-glass reason')}")
+    # The therapist's own side: a moment beside the milestone and a ProQOL check-in.
+    moment_write(actor=therapist, text=marker("moment"), milestone=milestone)
+    checkin_record(actor=therapist, answers=dict.fromkeys(range(1, 31), 3))
     return client

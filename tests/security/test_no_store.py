@@ -15,6 +15,7 @@ from strides.assessments.services import assessment_record
 from strides.crypto import encrypt_text
 from strides.goals.services import goal_create
 from strides.milestones.models import Milestone
+from strides.wellbeing.services import moment_write
 from tests.base import PersonaTestCase, phq9_answers
 
 
@@ -71,6 +72,8 @@ class NoStoreTests(PersonaTestCase):
             "user_id": cls.otto.pk,
             "key": "not-a-real-key",
             "uidb36": "1",
+            "kind": "celebrated",
+            "moment_id": moment_write(actor=cls.tess, text="Kept").pk,
         }
 
     def urls(self) -> list[str]:
