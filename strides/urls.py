@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("strides.goals.urls")),
     path("", include("strides.notes.urls")),
     path("", include("strides.audit.urls")),
+    path("", include("strides.portal.urls")),
 ]

@@ -27,6 +27,7 @@ from strides.goals import selectors as goal_selectors
 from strides.outcomes import dashboard
 from strides.outcomes.charts import XMode, episode_charts
 from strides.outcomes.selectors import EpisodeOutcome, episode_outcome
+from strides.portal import selectors as portal_selectors
 from strides.web.forms import add_service_errors
 from strides.web.requests import AuthedRequest, staff_required
 
@@ -73,6 +74,7 @@ def caseload(request: AuthedRequest) -> HttpResponse:
             dashboard.needs_attention(actor=request.user, audited=False)
         ),
         "wins": dashboard.summary_of(dashboard.wins_this_week(actor=request.user, audited=False)),
+        "not_answered": portal_selectors.not_answered(actor=request.user),
     }
     return render(request, "clients/caseload.html", context)
 
@@ -126,6 +128,9 @@ def client_detail(request: AuthedRequest, client_id: int) -> HttpResponse:
         "break_glass_grants": selectors.break_glass_grants(client=client),
         "x_mode": x_mode,
         "timeline": client_timeline(episodes=episodes),
+        "portal": portal_selectors.client_portal_panel(
+            actor=request.user, client=client, episodes=episodes
+        ),
     }
     return render(request, "clients/client_detail.html", context)
 

@@ -1,0 +1,246 @@
+"""The client's pages: opening a link, answering step by step, review, thank-you, the
+progress story, unsubscribing and the waiting-room kiosk. They work without JavaScript.
+
+No page here takes a token in its URL except the link itself, which is exchanged at
+once for a portal session and redirected away.
+"""
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from strides.audit.source import client_address
+from strides.clients.models import Client
+from strides.instruments import get_instrument
+from strides.portal import answering, kiosk, mail, services, story
+from strides.portal.middleware import PORTAL_KEY, portal_state
+from strides.portal.models import Invitation, Purpose
+
+
+def _refused(request: HttpRequest, **extra: Any) -> HttpResponse:
+    return render(request, "portal/refused.html", extra, status=410 if not extra else 200)
+
+
+def _start_session(request: HttpRequest, invitation: Invitation) -> None:
+    # A fresh session: a staff sign-in in this browser ends here, so a portal session
+    # never carries anyone's staff rights.
+    request.session.flush()
+    until = timezone.now() + timedelta(minutes=settings.STRIDES_PORTAL_SESSION_MINUTES)
+    request.session[PORTAL_KEY] = {
+        "invitation": invitation.pk,
+        "until": until.isoformat(),
+        "answers": {},
+        "goals": {},
+        "risk": False,
+        "done": False,
+    }
+    request.session.set_expiry(settings.STRIDES_PORTAL_SESSION_MINUTES * 60)
+
+
+def _session_invitation(request: HttpRequest) -> tuple[dict[str, Any], Invitation] | None:
+    state = portal_state(request)
+    if state is None:
+        return None
+    invitation = (
+        Invitation.objects.select_related("episode__client").filter(pk=int(str(state["invitation"]))).first()
+    )
+    if invitation is None:
+        return None
+    return state, invitation
+
+
+def _save(request: HttpRequest, state: dict[str, Any]) -> None:
+    request.session[PORTAL_KEY] = state
+
+
+@require_http_methods(["GET"])
+def portal_open(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = services.invitation_open(token=token, address=client_address(request))
+    if invitation is None:
+        renew = story.renewable(token)
+        return _refused(request, renew_token=token) if renew else _refused(request)
+    _start_session(request, invitation)
+    if invitation.purpose == Purpose.STORY:
+        return redirect("portal_story")
+    return redirect("portal_welcome")
+
+
+def _answer_context(state: dict[str, Any], invitation: Invitation) -> dict[str, Any]:
+    return {
+        "risk": state["risk"],
+        "crisis": answering.crisis_resources() if state["risk"] else [],
+        "total_steps": len(answering.steps(invitation)),
+    }
+
+
+@require_http_methods(["GET"])
+def portal_welcome(request: HttpRequest) -> HttpResponse:
+    found = _session_invitation(request)
+    if found is None or found[1].purpose != Purpose.ANSWER:
+        return _refused(request)
+    state, invitation = found
+    if state["done"]:
+        return redirect("portal_thanks")
+    return render(
+        request,
+        "portal/welcome.html",
+        {**_answer_context(state, invitation), "invitation": invitation},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def portal_step(request: HttpRequest, step: int) -> HttpResponse:
+    found = _session_invitation(request)
+    if found is None or found[1].purpose != Purpose.ANSWER:
+        return _refused(request)
+    state, invitation = found
+    if state["done"]:
+        return redirect("portal_thanks")
+    names = answering.steps(invitation)
+    if not 1 <= step <= len(names):
+        raise Http404("No such step.")
+    name = names[step - 1]
+    next_url = "portal_review" if step == len(names) else None
+    context: dict[str, Any] = {
+        **_answer_context(state, invitation),
+        "step": step,
+        "previous": step - 1 if step > 1 else None,
+    }
+    if name == answering.GOALS_STEP:
+        if request.method == "POST":
+            state["goals"] = answering.read_goals(invitation, request.POST)
+            _save(request, state)
+            return redirect(next_url) if next_url else redirect("portal_step", step=step + 1)
+        goals = answering.goal_views(invitation, state["goals"])
+        return render(request, "portal/goals.html", {**context, "goals": goals})
+    instrument = get_instrument(name)
+    draft = state["answers"].get(name, {})
+    blanks: set[int] = set()
+    if request.method == "POST":
+        draft = answering.read_items(instrument, request.POST)
+        state["answers"][name] = draft
+        if answering.endorses_risk(instrument, draft):
+            state["risk"] = True
+        _save(request, state)
+        blanks = answering.blank_items(instrument, draft)
+        if not blanks or request.POST.get("skip_ok") == "1":
+            return redirect(next_url) if next_url else redirect("portal_step", step=step + 1)
+        context.update(_answer_context(state, invitation))
+    return render(
+        request,
+        "portal/step.html",
+        {
+            **context,
+            "instrument": instrument,
+            "items": answering.item_views(instrument, draft, blanks),
+            "blank_count": len(blanks),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def portal_review(request: HttpRequest) -> HttpResponse:
+    found = _session_invitation(request)
+    if found is None or found[1].purpose != Purpose.ANSWER:
+        return _refused(request)
+    state, invitation = found
+    if state["done"]:
+        return redirect("portal_thanks")
+    names = answering.steps(invitation)
+    if request.method == "POST":
+        try:
+            result = services.portal_submit(
+                invitation=invitation,
+                answers=answering.submitted_answers(state["answers"], invitation.instruments),
+                goal_ratings=answering.submitted_goals(state["goals"]),
+            )
+        except services.AlreadySubmitted:
+            return _refused(request)
+        state["done"] = True
+        state["risk"] = state["risk"] or result.has_risk
+        _save(request, state)
+        return redirect("portal_thanks")
+    sections = [
+        {
+            "step": index,
+            "instrument": get_instrument(code),
+            "rows": answering.review_rows(code, state["answers"].get(code, {})),
+        }
+        for index, code in enumerate(invitation.instruments, start=1)
+    ]
+    goals = answering.goal_views(invitation, state["goals"]) if invitation.include_goals else []
+    ratings = {goal.pk: state["goals"].get(str(goal.pk)) for goal in goals}
+    return render(
+        request,
+        "portal/review.html",
+        {
+            **_answer_context(state, invitation),
+            "sections": sections,
+            "goals": [(goal, ratings[goal.pk]) for goal in goals],
+            "goals_step": len(names) if invitation.include_goals else None,
+        },
+    )
+
+
+@require_http_methods(["GET"])
+def portal_thanks(request: HttpRequest) -> HttpResponse:
+    found = _session_invitation(request)
+    if found is None or not found[0]["done"]:
+        return _refused(request)
+    state, invitation = found
+    return render(
+        request,
+        "portal/thanks.html",
+        {**_answer_context(state, invitation), "story": story.is_shared(invitation)},
+    )
+
+
+@require_POST
+def portal_leave(request: HttpRequest) -> HttpResponse:
+    request.session.flush()
+    return render(request, "portal/left.html")
+
+
+@require_http_methods(["GET"])
+def portal_story(request: HttpRequest) -> HttpResponse:
+    found = _session_invitation(request)
+    if found is None or not story.is_shared(found[1]):
+        return _refused(request)
+    return render(request, "portal/story.html", {"story": story.client_story(found[1])})
+
+
+@require_POST
+def portal_story_renew(request: HttpRequest) -> HttpResponse:
+    story.story_renew(token=request.POST.get("token", ""), address=client_address(request))
+    return render(request, "portal/renewed.html")
+
+
+@require_http_methods(["GET", "POST"])
+def portal_unsubscribe(request: HttpRequest, value: str) -> HttpResponse:
+    client_id = mail.unsubscribe_client_id(value)
+    client = Client.objects.filter(pk=client_id).first() if client_id is not None else None
+    if client is None:
+        return _refused(request)
+    if request.method == "POST":
+        services.portal_unsubscribe(client=client)
+        return render(request, "portal/unsubscribed.html")
+    return render(request, "portal/unsubscribe.html")
+
+
+@require_http_methods(["GET", "POST"])
+def portal_kiosk(request: HttpRequest) -> HttpResponse:
+    error = False
+    if request.method == "POST":
+        invitation = kiosk.kiosk_open(
+            code=request.POST.get("code", ""), address=client_address(request)
+        )
+        if invitation is not None:
+            _start_session(request, invitation)
+            return redirect("portal_welcome")
+        error = True
+    return render(request, "portal/kiosk.html", {"error": error})
