@@ -15,7 +15,6 @@ import segno
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, mailers
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -98,8 +97,9 @@ def alert_message() -> Message:
 def email_queue(
     *, kind: str, to_address: str, message: Message, invitation: Invitation | None = None
 ) -> EmailDelivery:
-    """Store the mail and start its task once the caller's transaction commits: a slow
-    or failing mail server never slows the page that asked for it."""
+    """Store the mail and its task. The task row is in the same database and the same
+    transaction, so it exists exactly when the mail does (nothing is lost between a
+    commit and a queue), and a slow or failing mail server never slows the page."""
     delivery = EmailDelivery.objects.create(
         kind=kind,
         to_address=to_address,
@@ -110,7 +110,7 @@ def email_queue(
     )
     from strides.portal.tasks import deliver_email
 
-    transaction.on_commit(lambda: deliver_email.enqueue(delivery.pk))
+    deliver_email.enqueue(delivery.pk)
     return delivery
 
 

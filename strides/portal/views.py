@@ -124,8 +124,10 @@ def portal_step(request: HttpRequest, step: int) -> HttpResponse:
     if request.method == "POST":
         draft = answering.read_items(instrument, request.POST)
         state["answers"][name] = draft
-        if answering.endorses_risk(instrument, draft):
-            state["risk"] = True
+        state["risk"] = any(
+            answering.endorses_risk(get_instrument(code), given)
+            for code, given in state["answers"].items()
+        )
         _save(request, state)
         blanks = answering.blank_items(instrument, draft)
         if not blanks or request.POST.get("skip_ok") == "1":
