@@ -45,3 +45,29 @@ def outbox_mail(folder: str) -> str:
                 if part.get_content_maintype() == "text":
                     parts.append(str(part.get_content()))  # type: ignore[attr-defined]
     return "\n".join(parts)
+
+
+def run_in_sqlite_file(module: str) -> dict[str, Any]:
+    """Run `python -m module` against a fresh SQLite file (the deployment's mode) and
+    return the JSON it prints last. The test runner's in-memory SQLite shares one cache
+    between threads and fails concurrent writers at once instead of queueing them."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STRIDES_DATABASE")}
+    env["STRIDES_VAR_DIR"] = tempfile.mkdtemp(prefix="portal-threads-")
+    done = subprocess.run(
+        [sys.executable, "-m", module],
+        cwd=Path(__file__).resolve().parents[1],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result

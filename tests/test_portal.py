@@ -72,9 +72,7 @@ class InvitationTokenTests(PortalTestCase):
         invitation = Invitation.objects.get()
         self.assertGreaterEqual(len(token), 22)  # 22 URL-safe characters carry 128 bits
         self.assertEqual(invitation.token_hash, token_hash(token))
-        stored = " ".join(
-            str(v) for v in Invitation.objects.values_list().get() if v is not None
-        )
+        stored = " ".join(str(v) for v in Invitation.objects.values_list().get() if v is not None)
         self.assertNotIn(token, stored)
         self.assertNotEqual(self.invite(), token)
 
