@@ -5,6 +5,7 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.db import close_old_connections
 
 from strides.portal.worker import new_worker_id, run_round
 
@@ -27,11 +28,12 @@ class Command(BaseCommand):
         worker_id = new_worker_id()
         self.stdout.write(f"Strides worker {worker_id[:8]} started.")
         while True:
+            close_old_connections()
             due = run_round(worker_id)
             if any(due.values()):
                 self.stdout.write(
                     "Created {invitations} invitations, {reminders} reminders, "
-                    "{celebrations} celebration messages.".format(**due)
+                    "{celebrations} celebration messages; ran {tasks} tasks.".format(**due)
                 )
             if once:
                 return
