@@ -43,7 +43,7 @@ def outbox_mail(folder: str) -> str:
             parts.append(f"Subject: {message['Subject']}\nTo: {message['To']}")
             for part in message.walk():
                 if part.get_content_maintype() == "text":
-                    parts.append(str(part.get_content()))  # type: ignore[attr-defined]
+                    parts.append(str(part.get_content()))
     return "\n".join(parts)
 
 

@@ -5,6 +5,7 @@ rate limit, the portal session's reach, the invite command, mail and the Outbox.
 import io
 import re
 from datetime import timedelta
+from typing import Any
 
 from django.core.management import call_command
 from django.test import override_settings
@@ -54,15 +55,21 @@ class PortalTestCase(PersonaTestCase):
         response = self.client.get(reverse("portal_open", args=[token]))
         self.assertEqual(response.status_code, 302, response.content[:300])
 
+    def post(self, path: str, data: dict[str, str] | None = None, **extra: Any) -> Any:
+        """A portal form's POST, with the portal session's own CSRF token."""
+        state = self.client.session.get("strides_portal") or {}
+        form = (data or {}) | {"portal_csrf": state.get("csrf", "")}
+        return self.client.post(path, form, **extra)
+
     def answer_step(self, step: int, items: range, value: int, **extra: str) -> None:
         data = {f"item_{n}": str(value) for n in items} | extra
-        self.client.post(reverse("portal_step", args=[step]), data)
+        self.post(reverse("portal_step", args=[step]), data)
 
     def complete(self, token: str, value: int = 1) -> None:
         self.open_link(token)
         self.answer_step(1, PHQ9_ITEMS, value)
         self.answer_step(2, GAD7_ITEMS, value)
-        response = self.client.post(reverse("portal_review"))
+        response = self.post(reverse("portal_review"))
         self.assertRedirects(response, reverse("portal_thanks"))
 
 
@@ -168,7 +175,7 @@ class AnsweringTests(PortalTestCase):
 
     def test_a_repeated_submit_stores_once(self) -> None:
         self.complete(self.invite())
-        again = self.client.post(reverse("portal_review"))
+        again = self.post(reverse("portal_review"))
         self.assertRedirects(again, reverse("portal_thanks"))
         self.assertEqual(Assessment.objects.count(), 2)
         invitation = Invitation.objects.get()
@@ -178,16 +185,16 @@ class AnsweringTests(PortalTestCase):
     def test_skipped_items_are_explained_and_may_stay_blank(self) -> None:
         self.open_link(self.invite(["phq9"]))
         data = {f"item_{n}": "1" for n in range(1, 9)}  # item 9 and 10 left blank
-        response = self.client.post(reverse("portal_step", args=[1]), data)
+        response = self.post(reverse("portal_step", args=[1]), data)
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "You left 1 question blank")
         self.assertContains(response, "Leaving a question blank is fine")
         self.assertContains(response, 'name="skip_ok"')
-        on = self.client.post(reverse("portal_step", args=[1]), data | {"skip_ok": "1"})
+        on = self.post(reverse("portal_step", args=[1]), data | {"skip_ok": "1"})
         self.assertRedirects(on, reverse("portal_review"))
         review = self.client.get(reverse("portal_review"))
         self.assertContains(review, "left blank")
-        self.client.post(reverse("portal_review"))
+        self.post(reverse("portal_review"))
         phq9 = Assessment.objects.get()
         self.assertIsNone(phq9.answers["9"])
 
@@ -212,8 +219,8 @@ class AnsweringTests(PortalTestCase):
         self.answer_step(1, GAD7_ITEMS, 0)
         page = self.client.get(reverse("portal_step", args=[2]))
         self.assertContains(page, "Walk to the park")
-        self.client.post(reverse("portal_step", args=[2]), {f"goal_{goal.pk}": "6"})
-        self.client.post(reverse("portal_review"))
+        self.post(reverse("portal_step", args=[2]), {f"goal_{goal.pk}": "6"})
+        self.post(reverse("portal_review"))
         rating = GoalRating.objects.get()
         self.assertEqual(rating.rating, 6)
         self.assertEqual(rating.source, RatingSource.PORTAL)
@@ -224,11 +231,11 @@ class RiskTests(PortalTestCase):
     def test_risk_answer_shows_crisis_resources_at_once_and_alerts_the_therapist(self) -> None:
         self.open_link(self.invite(["phq9"]))
         data = {f"item_{n}": "0" for n in PHQ9_ITEMS} | {"item_9": "2"}
-        self.client.post(reverse("portal_step", args=[1]), data)
+        self.post(reverse("portal_step", args=[1]), data)
         review = self.client.get(reverse("portal_review"))
         self.assertContains(review, "You do not have to carry this alone")
         self.assertContains(review, "Demo Crisis Line (synthetic)")
-        self.client.post(reverse("portal_review"))
+        self.post(reverse("portal_review"))
         assessment = Assessment.objects.get()
         alert = Alert.objects.get(episode=self.tess_episode, kind=AlertKind.RISK)
         self.assertEqual(alert.source_id, assessment.pk)
@@ -246,7 +253,7 @@ class RiskTests(PortalTestCase):
     def test_crisis_resources_are_a_clinic_setting(self) -> None:
         self.open_link(self.invite(["phq9"]))
         data = {f"item_{n}": "0" for n in PHQ9_ITEMS} | {"item_9": "1"}
-        response = self.client.post(reverse("portal_step", args=[1]), data, follow=True)
+        response = self.post(reverse("portal_step", args=[1]), data, follow=True)
         self.assertContains(response, "Riverside Crisis Team")
         self.assertNotContains(response, "Demo Crisis Line")
 
@@ -336,6 +343,14 @@ class PortalSessionReachTests(PortalTestCase):
         self.assertEqual(self.client.get("/api/v1/clients").status_code, 403)
         # The portal itself still answers.
         self.assertEqual(self.client.get(reverse("portal_welcome")).status_code, 200)
+
+    def test_portal_forms_need_the_sessions_own_token(self) -> None:
+        self.open_link(self.invite(["gad7"]))
+        self.answer_step(1, GAD7_ITEMS, 1)
+        forged = self.client.post(reverse("portal_review"), {"portal_csrf": "guess"})
+        self.assertEqual(forged.status_code, 410)
+        self.assertFalse(Assessment.objects.exists())
+        self.assertRedirects(self.post(reverse("portal_review")), reverse("portal_thanks"))
 
     def test_the_portal_session_expires(self) -> None:
         self.open_link(self.invite())

@@ -1,6 +1,7 @@
 """Reads for staff pages: the portal part of the client page, the caseload's "not
 answered" list, the admins' mail pages. Callers pass records the actor may see."""
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -125,6 +126,10 @@ def not_answered(*, actor: User, days: int = 30) -> list[NotAnswered]:
     ]
 
 
+# An answering or story link (not the unsubscribe link) in a mail's text.
+PORTAL_LINK = re.compile(r"https?://\S+/p/o/[A-Za-z0-9_-]+")
+
+
 @dataclass(frozen=True)
 class OutboxMessage:
     to: str
@@ -159,9 +164,7 @@ def outbox_messages(limit: int = 50) -> list[OutboxMessage] | None:
             message = message_from_bytes(chunk, policy=policy.default)
             assert isinstance(message, EmailMessage)
             text = _plain_text(message)
-            links = [
-                word for word in text.split() if word.startswith(settings.STRIDES_BASE_URL + "/p/")
-            ]
+            links = PORTAL_LINK.findall(text)
             found.append(
                 OutboxMessage(
                     to=str(message["To"]),

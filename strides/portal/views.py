@@ -5,13 +5,18 @@ No page here takes a token in its URL except the link itself, which is exchanged
 once for a portal session and redirected away.
 """
 
+import secrets
+from collections.abc import Callable
 from datetime import timedelta
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from strides.audit.source import client_address
@@ -21,9 +26,46 @@ from strides.portal import answering, kiosk, mail, services, story
 from strides.portal.middleware import PORTAL_KEY, portal_state
 from strides.portal.models import Invitation, Purpose
 
+View = Callable[..., HttpResponse]
+
 
 def _refused(request: HttpRequest, **extra: Any) -> HttpResponse:
     return render(request, "portal/refused.html", extra, status=410 if not extra else 200)
+
+
+def _page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    state = portal_state(request) or {}
+    return render(request, template, {**context, "portal_csrf": state.get("csrf", "")})
+
+
+def portal_csrf(view: View) -> View:
+    """Cross-site request forgery protection for the portal's forms.
+
+    Portal pages are sent with `Referrer-Policy: no-referrer`, so browsers send
+    `Origin: null` with their forms, which Django's CSRF check refuses. These forms
+    carry the portal session's own random token instead (and the session cookie is
+    SameSite=Lax, so another site's form does not even reach the session)."""
+
+    @csrf_exempt
+    @wraps(view)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method == "POST":
+            state = portal_state(request) or {}
+            expected = str(state.get("csrf", ""))
+            given = request.POST.get("portal_csrf", "")
+            if not expected or not constant_time_compare(given, expected):
+                return _refused(request)
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+def sessionless_form(view: View) -> View:
+    """A portal form used without a portal session (kiosk code, unsubscribe, fresh story
+    link). No CSRF token is possible under `Origin: null` (see `portal_csrf`); each is
+    harmless when forged: it needs a secret the forger lacks (the signed unsubscribe
+    value, an old story link) or only starts a check-in on the forger's own code."""
+    return csrf_exempt(view)
 
 
 def _start_session(request: HttpRequest, invitation: Invitation) -> None:
@@ -38,6 +80,7 @@ def _start_session(request: HttpRequest, invitation: Invitation) -> None:
         "goals": {},
         "risk": False,
         "done": False,
+        "csrf": secrets.token_urlsafe(32),
     }
     request.session.set_expiry(settings.STRIDES_PORTAL_SESSION_MINUTES * 60)
 
@@ -47,7 +90,9 @@ def _session_invitation(request: HttpRequest) -> tuple[dict[str, Any], Invitatio
     if state is None:
         return None
     invitation = (
-        Invitation.objects.select_related("episode__client").filter(pk=int(str(state["invitation"]))).first()
+        Invitation.objects.select_related("episode__client")
+        .filter(pk=int(str(state["invitation"])))
+        .first()
     )
     if invitation is None:
         return None
@@ -86,13 +131,14 @@ def portal_welcome(request: HttpRequest) -> HttpResponse:
     state, invitation = found
     if state["done"]:
         return redirect("portal_thanks")
-    return render(
+    return _page(
         request,
         "portal/welcome.html",
         {**_answer_context(state, invitation), "invitation": invitation},
     )
 
 
+@portal_csrf
 @require_http_methods(["GET", "POST"])
 def portal_step(request: HttpRequest, step: int) -> HttpResponse:
     found = _session_invitation(request)
@@ -117,7 +163,7 @@ def portal_step(request: HttpRequest, step: int) -> HttpResponse:
             _save(request, state)
             return redirect(next_url) if next_url else redirect("portal_step", step=step + 1)
         goals = answering.goal_views(invitation, state["goals"])
-        return render(request, "portal/goals.html", {**context, "goals": goals})
+        return _page(request, "portal/goals.html", {**context, "goals": goals})
     instrument = get_instrument(name)
     draft = state["answers"].get(name, {})
     blanks: set[int] = set()
@@ -133,7 +179,7 @@ def portal_step(request: HttpRequest, step: int) -> HttpResponse:
         if not blanks or request.POST.get("skip_ok") == "1":
             return redirect(next_url) if next_url else redirect("portal_step", step=step + 1)
         context.update(_answer_context(state, invitation))
-    return render(
+    return _page(
         request,
         "portal/step.html",
         {
@@ -145,6 +191,7 @@ def portal_step(request: HttpRequest, step: int) -> HttpResponse:
     )
 
 
+@portal_csrf
 @require_http_methods(["GET", "POST"])
 def portal_review(request: HttpRequest) -> HttpResponse:
     found = _session_invitation(request)
@@ -177,7 +224,7 @@ def portal_review(request: HttpRequest) -> HttpResponse:
     ]
     goals = answering.goal_views(invitation, state["goals"]) if invitation.include_goals else []
     ratings = {goal.pk: state["goals"].get(str(goal.pk)) for goal in goals}
-    return render(
+    return _page(
         request,
         "portal/review.html",
         {
@@ -195,13 +242,14 @@ def portal_thanks(request: HttpRequest) -> HttpResponse:
     if found is None or not found[0]["done"]:
         return _refused(request)
     state, invitation = found
-    return render(
+    return _page(
         request,
         "portal/thanks.html",
         {**_answer_context(state, invitation), "story": story.is_shared(invitation)},
     )
 
 
+@portal_csrf
 @require_POST
 def portal_leave(request: HttpRequest) -> HttpResponse:
     request.session.flush()
@@ -213,15 +261,17 @@ def portal_story(request: HttpRequest) -> HttpResponse:
     found = _session_invitation(request)
     if found is None or not story.is_shared(found[1]):
         return _refused(request)
-    return render(request, "portal/story.html", {"story": story.client_story(found[1])})
+    return _page(request, "portal/story.html", {"story": story.client_story(found[1])})
 
 
+@sessionless_form
 @require_POST
 def portal_story_renew(request: HttpRequest) -> HttpResponse:
     story.story_renew(token=request.POST.get("token", ""), address=client_address(request))
     return render(request, "portal/renewed.html")
 
 
+@sessionless_form
 @require_http_methods(["GET", "POST"])
 def portal_unsubscribe(request: HttpRequest, value: str) -> HttpResponse:
     client_id = mail.unsubscribe_client_id(value)
@@ -234,6 +284,7 @@ def portal_unsubscribe(request: HttpRequest, value: str) -> HttpResponse:
     return render(request, "portal/unsubscribe.html")
 
 
+@sessionless_form
 @require_http_methods(["GET", "POST"])
 def portal_kiosk(request: HttpRequest) -> HttpResponse:
     error = False
