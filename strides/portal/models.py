@@ -41,6 +41,8 @@ class Invitation(models.Model):
     opened_at = models.DateTimeField(null=True, blank=True)
     used_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
+    # Set by the worker when it expired unanswered (and counted as a missed measure).
+    lapsed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

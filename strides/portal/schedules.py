@@ -153,10 +153,32 @@ def _deliver_celebrations(now: datetime) -> int:
     return delivered
 
 
+def _note_lapsed(now: datetime) -> int:
+    """Invitations that expired unanswered count as missed measures: refresh their
+    episode's alerts once for each (the measures-missed alert counts them)."""
+    from strides.outcomes.services import progress_refresh
+
+    lapsed = 0
+    expired = Invitation.objects.filter(
+        purpose=Purpose.ANSWER, used_at__isnull=True, lapsed_at__isnull=True, expires_at__lte=now
+    ).select_related("episode")
+    for invitation in expired:
+        with transaction.atomic():
+            if not Invitation.objects.filter(pk=invitation.pk, lapsed_at__isnull=True).update(
+                lapsed_at=now
+            ):
+                continue
+            if invitation.episode.end is None:
+                progress_refresh(actor=None, episode=invitation.episode)
+        lapsed += 1
+    return lapsed
+
+
 def tick() -> dict[str, int]:
     now = timezone.now()
     today = timezone.localdate()
     return {
+        "lapsed": _note_lapsed(now),
         "invitations": _create_due(now, today),
         "reminders": _send_reminders(now),
         "celebrations": _deliver_celebrations(now),

@@ -13,6 +13,7 @@ from django.utils import timezone
 from strides.audit.models import Outcome
 from strides.audit.services import audit_record
 from strides.goals.models import GoalStatus
+from strides.instruments import get_instrument
 from strides.milestones.models import CelebrationMessage
 from strides.outcomes.charts import InstrumentChart, episode_charts
 from strides.portal.models import ClientPortal, Invitation, Purpose, TokenAttempt
@@ -21,7 +22,13 @@ from strides.progress import ALLIANCE_INSTRUMENTS
 
 
 def client_visible(code: str) -> bool:
-    return code not in ALLIANCE_INSTRUMENTS
+    """Whether the client's story shows this measure: the definition says so, and when it
+    does not, alliance measures are hidden and the rest shown."""
+    try:
+        hidden = get_instrument(code).hidden_from_clients
+    except KeyError:
+        return False
+    return not hidden if hidden is not None else code not in ALLIANCE_INSTRUMENTS
 
 
 def is_shared(invitation: Invitation) -> bool:
@@ -72,7 +79,8 @@ def client_story(invitation: Invitation) -> ClientStory:
     ]
     milestones = [
         StoryMilestone(label=str(m.get_kind_display()), occurred_on=m.occurred_on)
-        for m in episode.milestones.exclude(instrument__in=ALLIANCE_INSTRUMENTS)
+        for m in episode.milestones.all()
+        if not m.instrument or client_visible(m.instrument)
     ]
     messages = [
         StoryMessage(text=m.text, sent_on=timezone.localdate(m.delivered_at))

@@ -30,7 +30,7 @@ View = Callable[..., HttpResponse]
 
 
 def _refused(request: HttpRequest, **extra: Any) -> HttpResponse:
-    return render(request, "portal/refused.html", extra, status=410 if not extra else 200)
+    return render(request, "portal/refused.html", extra, status=410)
 
 
 def _page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:

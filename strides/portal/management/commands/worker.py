@@ -32,8 +32,8 @@ class Command(BaseCommand):
             due = run_round(worker_id)
             if any(due.values()):
                 self.stdout.write(
-                    "Created {invitations} invitations, {reminders} reminders, "
-                    "{celebrations} celebration messages; ran {tasks} tasks.".format(**due)
+                    "Created {invitations} invitations, {reminders} reminders, {celebrations} "
+                    "celebration messages, {lapsed} lapsed; ran {tasks} tasks.".format(**due)
                 )
             if once:
                 return
