@@ -390,8 +390,10 @@ class MailTests(PortalTestCase):
     def test_outbox_does_not_exist_with_a_real_mail_server(self) -> None:
         smtp = {"portal": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend"}}
         self.login(self.admin)
+        self.assertContains(self.client.get(reverse("staff_list")), reverse("outbox"))
         with override_settings(MAILERS=smtp):
             self.assertEqual(self.client.get(reverse("outbox")).status_code, 404)
+            self.assertNotContains(self.client.get(reverse("staff_list")), reverse("outbox"))
 
     def test_a_failing_mail_server_is_retried_with_backoff_then_shown_to_admins(self) -> None:
         broken = {

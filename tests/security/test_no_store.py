@@ -71,6 +71,12 @@ class NoStoreTests(PersonaTestCase):
             "user_id": cls.otto.pk,
             "key": "not-a-real-key",
             "uidb36": "1",
+            # The client portal (its own records need not exist for the header).
+            "invitation_id": 1,
+            "schedule_id": 1,
+            "token": "not-a-real-token",
+            "step": 1,
+            "value": "not-a-real-value",
         }
 
     def urls(self) -> list[str]:
