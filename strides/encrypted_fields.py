@@ -29,6 +29,7 @@ ENCRYPTED_FIELDS = [
     ("assessments.Assessment", "amendment_reason_encrypted"),
     ("clients.Episode", "presenting_problem_encrypted"),
     ("clients.BreakGlassGrant", "reason_encrypted"),
+    ("portal.EmailDelivery", "body_encrypted"),
 ]
 MIGRATION_BATCH = 500
 

@@ -82,8 +82,10 @@ def load_history(episode: Episode) -> LoadedHistory:
         )
     last_measured = assessments[-1].taken_on if assessments else None
     missed = sum(1 for day in attended if last_measured is None or day > last_measured)
-    # Portal invitations that lapsed unanswered since the last measure are missed too.
-    missed = max(missed, unanswered_invitations(episode, last_measured))
+    # Portal invitations that lapsed unanswered since the last measure are missed too
+    # (once the history has a date to judge by: a measure or an attended session).
+    if observations or attended:
+        missed = max(missed, unanswered_invitations(episode, last_measured))
     history = EpisodeHistory(
         observations=observations,
         goal_ratings=goal_points(episode),
