@@ -31,6 +31,7 @@ ENCRYPTED_FIELDS = [
     ("clients.BreakGlassGrant", "reason_encrypted"),
     ("wellbeing.Moment", "text_encrypted"),
     ("wellbeing.CheckIn", "result_encrypted"),
+    ("portal.EmailDelivery", "body_encrypted"),
 ]
 MIGRATION_BATCH = 500
 

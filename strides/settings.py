@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "strides.fhir",
     "strides.wellbeing",
     "strides.clinic_outcomes",
+    "django_tasks_db",
+    "strides.portal",
     "strides.web",
     "strides.demo",
 ]
@@ -99,6 +101,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "strides.portal.middleware.PortalSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -281,6 +284,32 @@ MAILERS = (
 if not MAILERS:  # no mailer on purpose: the reset form explains it
     SILENCED_SYSTEM_CHECKS.append("mail.W001")
 DEFAULT_FROM_EMAIL = env_str("STRIDES_EMAIL_FROM", "strides@localhost")
+
+# Client portal (issue 11): invitations, their mail, background tasks, crisis resources.
+# Portal mail uses the SMTP server when one is set; otherwise (the demo) it is written to
+# files under the var folder, which admins read on the Outbox page.
+MAILERS["portal"] = (
+    MAILERS["default"]
+    if STRIDES_EMAIL_HOST
+    else {
+        "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "OPTIONS": {"file_path": str(VAR_DIR / "outbox")},
+    }
+)
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+STRIDES_BASE_URL = env_str("STRIDES_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+STRIDES_INVITATION_DAYS = env_int("STRIDES_INVITATION_DAYS", 4)
+STRIDES_PORTAL_SESSION_MINUTES = env_int("STRIDES_PORTAL_SESSION_MINUTES", 30)
+STRIDES_REMINDER_DAYS = env_int("STRIDES_REMINDER_DAYS", 2)
+STRIDES_PORTAL_ATTEMPTS = env_int("STRIDES_PORTAL_ATTEMPTS", 20)
+# Shown to a client at once when they endorse a risk item: "name|how to reach|when" lines
+# separated by ";". The default is synthetic, for the demo: set your clinic's own.
+STRIDES_CRISIS_RESOURCES = env_str(
+    "STRIDES_CRISIS_RESOURCES",
+    "Demo Clinic duty therapist (synthetic)|call 555 0100|weekdays 9:00 to 17:00;"
+    "Demo Crisis Line (synthetic)|call 555 0199|any time, day or night;"
+    "Emergency services|call your local emergency number|if you are in danger now",
+)
 
 # Language and dates follow the user's browser locale.
 LANGUAGE_CODE = "en"

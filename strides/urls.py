@@ -24,4 +24,5 @@ urlpatterns = [
     path("fhir/r4/", include("strides.fhir.urls")),
     path("", include("strides.wellbeing.urls")),
     path("", include("strides.clinic_outcomes.urls")),
+    path("", include("strides.portal.urls")),
 ]

@@ -29,6 +29,7 @@ from strides.outcomes import dashboard
 from strides.outcomes.charts import XMode, episode_charts
 from strides.outcomes.selectors import EpisodeOutcome, episode_outcome
 from strides.reports import selectors as report_selectors
+from strides.portal import selectors as portal_selectors
 from strides.web.forms import add_service_errors
 from strides.web.requests import AuthedRequest, staff_required
 from strides.wellbeing.selectors import checkin_reminder
@@ -77,6 +78,7 @@ def caseload(request: AuthedRequest) -> HttpResponse:
         ),
         "wins": dashboard.summary_of(dashboard.wins_this_week(actor=request.user, audited=False)),
         "checkin_due": checkin_reminder(actor=request.user),
+        "not_answered": portal_selectors.not_answered(actor=request.user),
     }
     return render(request, "clients/caseload.html", context)
 
@@ -131,6 +133,9 @@ def client_detail(request: AuthedRequest, client_id: int) -> HttpResponse:
         "x_mode": x_mode,
         "timeline": client_timeline(episodes=episodes),
         "report_links": report_selectors.report_links(actor=request.user, episodes=episodes),
+        "portal": portal_selectors.client_portal_panel(
+            actor=request.user, client=client, episodes=episodes
+        ),
     }
     return render(request, "clients/client_detail.html", context)
 

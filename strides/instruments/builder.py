@@ -194,4 +194,5 @@ def build_instrument(spec: InstrumentSpec, path: Path) -> Instrument:
         source=spec.source,
         unverified=tuple(Unverified(u.field, u.note) for u in spec.unverified),
         path=path,
+        hidden_from_clients=spec.hidden_from_clients,
     )

@@ -209,6 +209,7 @@ class Instrument:
     source: str
     unverified: tuple[Unverified, ...]
     path: Path
+    hidden_from_clients: bool | None = None  # None: the default for its kind
 
     @property
     def cutoff(self) -> Number | None:

@@ -156,3 +156,6 @@ class InstrumentSpec(_Spec):
     licence: Text
     source: Text
     unverified: list[UnverifiedSpec] = []
+    # Whether the client portal's progress story leaves this measure out; unset: the
+    # default for its kind (alliance measures are hidden, the rest shown).
+    hidden_from_clients: bool | None = None

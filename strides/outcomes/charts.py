@@ -26,8 +26,11 @@ class InstrumentChart:
     svg: str
 
 
-def episode_charts(*, episode: Episode, x_mode: XMode = "date") -> list[InstrumentChart]:
-    """One chart per instrument with a total, for an episode the actor may see."""
+def episode_charts(
+    *, episode: Episode, x_mode: XMode = "date", for_client: bool = False
+) -> list[InstrumentChart]:
+    """One chart per instrument with a total, for an episode the actor may see.
+    `for_client` (the client's own story) leaves out the risk and alert markers."""
     loaded = load_history(episode)
     history = loaded.history
     lineage = {a.first_version_id or a.pk: a for a in loaded.assessments}
@@ -55,11 +58,11 @@ def episode_charts(*, episode: Episode, x_mode: XMode = "date") -> list[Instrume
             x = observation.when if x_mode == "date" else observation.session
             assessment = lineage[observation.assessment_id]
             markers: list[MarkerKind] = []
-            if "risk" in observation.flags:
+            if "risk" in observation.flags and not for_client:
                 markers.append("risk")
             if observation.assessment_id in milestone_sources:
                 markers.append("milestone")
-            if observation.assessment_id in alert_sources:
+            if observation.assessment_id in alert_sources and not for_client:
                 markers.append("alert")
             if "prorated" in observation.flags:
                 markers.append("prorated")

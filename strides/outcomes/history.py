@@ -39,6 +39,17 @@ def goal_points(episode: Episode) -> list[GoalRatingPoint]:
     ]
 
 
+def unanswered_invitations(episode: Episode, since: date | None) -> int:
+    from strides.portal.models import Invitation, Purpose
+
+    lapsed = Invitation.objects.filter(
+        episode=episode, purpose=Purpose.ANSWER, used_at__isnull=True, lapsed_at__isnull=False
+    )
+    if since is not None:
+        lapsed = lapsed.filter(created_at__date__gt=since)
+    return lapsed.count()
+
+
 def load_history(episode: Episode) -> LoadedHistory:
     attended_rows = list(
         episode.appointments.filter(status=AppointmentStatus.ATTENDED).values_list("at", "kind")
@@ -71,6 +82,10 @@ def load_history(episode: Episode) -> LoadedHistory:
         )
     last_measured = assessments[-1].taken_on if assessments else None
     missed = sum(1 for day in attended if last_measured is None or day > last_measured)
+    # Portal invitations that lapsed unanswered since the last measure are missed too
+    # (once the history has a date to judge by: a measure or an attended session).
+    if observations or attended:
+        missed = max(missed, unanswered_invitations(episode, last_measured))
     history = EpisodeHistory(
         observations=observations,
         goal_ratings=goal_points(episode),

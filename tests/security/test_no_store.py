@@ -74,6 +74,12 @@ class NoStoreTests(PersonaTestCase):
             "uidb36": "1",
             "kind": "celebrated",
             "moment_id": moment_write(actor=cls.tess, text="Kept").pk,
+            # The client portal (its own records need not exist for the header).
+            "invitation_id": 1,
+            "schedule_id": 1,
+            "token": "not-a-real-token",
+            "step": 1,
+            "value": "not-a-real-value",
         }
 
     def urls(self) -> list[str]:

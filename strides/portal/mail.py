@@ -1,0 +1,159 @@
+"""The portal's mail: what it says, queueing it, and sending it from a background task.
+
+Mail goes through the `portal` mailer (Django's MAILERS): SMTP when STRIDES_EMAIL_HOST
+is set, otherwise the demo's file backend under the var folder, read by the admins'
+Outbox page. Subjects never name the client and bodies carry no clinical detail.
+A body that carries a link is stored encrypted until it is sent, then wiped.
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives, mailers
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from strides.clients.models import Client
+from strides.crypto import encrypt_text
+from strides.portal.models import DeliveryStatus, EmailDelivery, EmailKind, Invitation
+
+MAILER = "portal"
+FILE_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+MAX_ATTEMPTS = 5
+UNSUBSCRIBE_SALT = "strides.portal.unsubscribe"
+
+
+@dataclass(frozen=True)
+class Message:
+    subject: str
+    text: str
+    html: str
+
+
+def outbox_dir() -> str | None:
+    """The demo outbox folder, or None when mail goes to a real server."""
+    config: dict[str, Any] = settings.MAILERS.get(MAILER, {})
+    if config.get("BACKEND") != FILE_BACKEND:
+        return None
+    return str(config["OPTIONS"]["file_path"])
+
+
+def qr_svg(link: str) -> str:
+    """The link as a QR code (inline SVG), for scanning with a phone in the room."""
+    return segno.make(link, error="m").svg_inline(scale=4, title=_("QR code for the link"))
+
+
+def unsubscribe_link(client: Client) -> str:
+    value = signing.dumps(client.pk, salt=UNSUBSCRIBE_SALT)
+    return settings.STRIDES_BASE_URL + reverse("portal_unsubscribe", args=[value])
+
+
+def unsubscribe_client_id(value: str) -> int | None:
+    try:
+        client_id = signing.loads(value, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    return client_id if isinstance(client_id, int) else None
+
+
+SUBJECTS = {
+    EmailKind.INVITATION: "A short check-in from your therapist",
+    EmailKind.REMINDER: "A gentle reminder: your short check-in",
+    EmailKind.STORY: "A look at your progress",
+    EmailKind.CELEBRATION: "A message from your therapist",
+}
+
+
+def client_message(*, kind: str, link: str, client: Client) -> Message:
+    context = {
+        "kind": kind,
+        "link": link,
+        "days": settings.STRIDES_INVITATION_DAYS,
+        "unsubscribe": unsubscribe_link(client),
+    }
+    return Message(
+        subject=_(SUBJECTS[EmailKind(kind)]),
+        text=render_to_string("portal/email/client.txt", context),
+        html=render_to_string("portal/email/client.html", {**context, "qr": qr_svg(link)}),
+    )
+
+
+def alert_message() -> Message:
+    context = {"link": settings.STRIDES_BASE_URL + reverse("attention")}
+    return Message(
+        subject=_("An alert needs your attention in Strides"),
+        text=render_to_string("portal/email/alert.txt", context),
+        html="",
+    )
+
+
+def email_queue(
+    *, kind: str, to_address: str, message: Message, invitation: Invitation | None = None
+) -> EmailDelivery:
+    """Store the mail and its task. The task row is in the same database and the same
+    transaction, so it exists exactly when the mail does (nothing is lost between a
+    commit and a queue), and a slow or failing mail server never slows the page."""
+    delivery = EmailDelivery.objects.create(
+        kind=kind,
+        to_address=to_address,
+        subject=message.subject,
+        body_encrypted=encrypt_text(json.dumps({"text": message.text, "html": message.html})),
+        invitation=invitation,
+        created_at=timezone.now(),
+    )
+    from strides.portal.tasks import deliver_email
+
+    deliver_email.enqueue(delivery.pk)
+    return delivery
+
+
+def backoff(attempts: int) -> timedelta:
+    """1, 2, 4, 8 minutes between tries."""
+    return timedelta(minutes=2 ** (attempts - 1))
+
+
+def email_send(delivery_id: int) -> str:
+    """Send one queued mail (claimed with a conditional update, so it goes once). On
+    failure it is queued again after a backoff, and marked failed after MAX_ATTEMPTS."""
+    claimed = EmailDelivery.objects.filter(pk=delivery_id, status=DeliveryStatus.QUEUED).update(
+        status=DeliveryStatus.SENDING
+    )
+    if not claimed:
+        return "skipped"
+    delivery = EmailDelivery.objects.get(pk=delivery_id)
+    body = json.loads(delivery.body)
+    message = EmailMultiAlternatives(
+        subject=delivery.subject,
+        body=body["text"],
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[delivery.to_address],
+    )
+    if body["html"]:
+        message.attach_alternative(body["html"], "text/html")
+    attempts = delivery.attempts + 1
+    try:
+        mailers[MAILER].send_messages([message])
+    except Exception as error:  # any mail server failure is retried, then shown to admins
+        failed = attempts >= MAX_ATTEMPTS
+        EmailDelivery.objects.filter(pk=delivery_id).update(
+            status=DeliveryStatus.FAILED if failed else DeliveryStatus.QUEUED,
+            attempts=attempts,
+            last_error=f"{type(error).__name__}: {error}"[:300],
+        )
+        if failed:
+            return "failed"
+        from strides.portal.tasks import deliver_email
+
+        deliver_email.using(run_after=timezone.now() + backoff(attempts)).enqueue(delivery_id)
+        return "retry"
+    EmailDelivery.objects.filter(pk=delivery_id).update(
+        status=DeliveryStatus.SENT, attempts=attempts, sent_at=timezone.now(), body_encrypted=""
+    )
+    return "sent"
