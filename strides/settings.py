@@ -306,3 +306,7 @@ if not DEBUG:
     refuse_insecure_settings(
         secret_key=SECRET_KEY, allowed_hosts=ALLOWED_HOSTS, database_url=DATABASE_URL
     )
+
+# The therapist's day (issue 10): one date format per locale, on pages, charts and
+# banners (dd/mm/yyyy for en-GB, yyyy-mm-dd as the fallback): strides/formats.
+FORMAT_MODULE_PATH = ["strides.formats"]

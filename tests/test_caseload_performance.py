@@ -15,6 +15,7 @@ from django.utils import timezone
 from strides.assessments.services import assessment_record
 from strides.audit.models import AuditEvent
 from strides.clients.models import Client, Episode
+from strides.milestones.models import Milestone, MilestoneKind
 from strides.outcomes.models import EpisodeProgress
 from tests.base import PersonaTestCase, phq9_answers
 
@@ -111,7 +112,16 @@ class CaseloadPerformanceTests(PersonaTestCase):
         self.assertEqual((attention.count, len(attention.top)), (4, 3))
         self.assertContains(response, "See all 4")
         self.assertContains(response, reverse("attention"))
-        self.assertEqual(response.context["wins"].count, 4)  # four baselines set
+        self.assertEqual(response.context["wins"].count, 0)  # a baseline is not a win
+        self.clients_with_scores(2, totals=(18, 8))
+        response = self.client.get(reverse("caseload"))
+        wins = response.context["wins"]
+        expected = Milestone.objects.exclude(kind=MilestoneKind.FIRST_MEASURE).count()
+        self.assertGreaterEqual(expected, 2)
+        self.assertEqual(wins.count, expected)
+        self.assertEqual(len(wins.top), 3)
+        self.assertNotIn(MilestoneKind.FIRST_MEASURE, [m.kind for m in wins.top])
+        self.assertEqual(wins.top[0].kind, MilestoneKind.RELIABLE_RECOVERY)
         self.assertContains(response, reverse("wins"))
 
     def test_home_page_writes_one_audit_event(self) -> None:

@@ -57,7 +57,13 @@ class DashboardTests(PersonaTestCase):
         self.login(self.tess)
         response = self.client.get(reverse("caseload"))
         row = next(r for r in response.context["rows"] if r.client == self.tess_client)
-        self.assertEqual((row.latest, row.band, row.status), (24, "severe", "not_on_track"))
+        self.assertEqual((row.latest, row.band, row.status), (24, "Severe", "not_on_track"))
+        self.assertEqual([m.code for m in row.measures], ["phq9", "gad7"])  # the plan
+        self.assertEqual(row.measures[0].band_level, 5)  # the last of the sequence
+        self.assertIsNone(row.measures[1].latest)  # planned, not given yet
+        self.assertContains(response, "not given yet")
+        self.assertContains(response, '<span class="band band-level-5">Severe</span>', html=True)
+        self.assertContains(response, row.explanation)  # the reason is on the page
         self.assertIn("<svg", row.sparkline_svg)
         self.assertEqual(row.days_since_assessment, 0)
         self.assertContains(response, "Not on track")

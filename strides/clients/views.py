@@ -64,6 +64,7 @@ def caseload(request: AuthedRequest) -> HttpResponse:
         "status_filters": dashboard.STATUS_FILTERS,
         "sorts": {key: label for key, (label, _fields) in dashboard.SORTS.items()},
         "can_change": request.user.role == Role.THERAPIST,
+        "whose": selectors.whose_caseload(actor=request.user),
     }
     if request.htmx and request.htmx.target == "caseload-results":
         return render(request, "clients/caseload.html#results", context)

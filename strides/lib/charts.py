@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from strides.lib.severity import severity_level
+
 XMode = Literal["date", "session"]
 MarkerKind = Literal["risk", "milestone", "alert", "prorated"]
 XValue = date | int
@@ -213,6 +215,7 @@ class BandRect:
     label: str
     rank: int  # 0 = least severe
     label_y: float | None
+    level: int = 0  # its colour in strides.lib.severity's sequence
 
 
 @dataclass(frozen=True)
@@ -664,7 +667,8 @@ def _severity_rects(chart: ScoreChart, y_scale: _Scale) -> tuple[BandRect, ...]:
         top, bottom = y_scale(high), y_scale(low)
         rank = index if chart.lower_is_better else len(ordered) - 1 - index
         label_y = (top + bottom) / 2 + FONT_SIZE / 3 if bottom - top >= FONT_SIZE - 2 else None
-        rects.append(BandRect(top, bottom, band.code, band.label, rank, label_y))
+        level = severity_level(rank, len(ordered))
+        rects.append(BandRect(top, bottom, band.code, band.label, rank, label_y, level))
     return tuple(rects)
 
 

@@ -1,6 +1,9 @@
 """Showing numbers the way the instrument manuals print them."""
 
+from datetime import date, datetime
+
 from django import template
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
@@ -60,3 +63,22 @@ def status_label(status: str) -> str:
 def humanize_code(code: str) -> str:
     """A band or category code in words: "moderately_severe" -> "moderately severe"."""
     return code.replace("_", " ")
+
+
+@register.filter
+def day(value: date | datetime | None) -> str:
+    """A date in the user's locale format (dd/mm/yyyy en-GB, yyyy-mm-dd otherwise)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+@register.filter
+def day_time(value: datetime | None) -> str:
+    """A date and time in the user's locale format, in the clinic's time zone."""
+    if value is None:
+        return ""
+    shown = timezone.localtime(value) if timezone.is_aware(value) else value
+    return formats.date_format(shown, "SHORT_DATETIME_FORMAT")
