@@ -51,6 +51,15 @@ def alert_acknowledge(request: AuthedRequest, alert_id: int) -> HttpResponse:
                     request, "alerts/alert_item.html", {"alert": alert, "can_change": True}
                 )
             return _back(request, alert)
+    if request.htmx:
+        # The card swaps itself: answer with the card and the form's message, never a page.
+        context = {
+            "alert": alert,
+            "can_change": True,
+            "ack_form": form,
+            "next": request.POST.get("next", ""),
+        }
+        return render(request, "alerts/alert_item.html", context)
     return _render_alert(request, alert, ack_form=form)
 
 

@@ -25,7 +25,8 @@ from strides.clients.models import Client, Episode
 from strides.clients.timeline import client_timeline
 from strides.goals import selectors as goal_selectors
 from strides.outcomes import dashboard
-from strides.outcomes.charts import XMode, episode_charts
+from strides.outcomes.charts import InstrumentChart, XMode, episode_charts
+from strides.outcomes.headline import Headline, headline, measure_order
 from strides.outcomes.selectors import EpisodeOutcome, episode_outcome
 from strides.web.forms import add_service_errors
 from strides.web.requests import AuthedRequest, staff_required
@@ -34,14 +35,41 @@ from strides.web.requests import AuthedRequest, staff_required
 @dataclass(frozen=True)
 class EpisodePanel:
     episode: Episode
-    histories: list[assessment_selectors.InstrumentHistory]
+    histories: list[assessment_selectors.InstrumentHistory]  # PHQ-9 first, then the main
     risks: list[assessment_selectors.RiskNotice]
     outcome: EpisodeOutcome
-    charts: dict[str, str]
+    headline: Headline | None
+    charts: list[InstrumentChart]  # in the order of `histories`: the main chart first
     goals: goal_selectors.EpisodeGoals
     goal_chart: str
+    goal_chart_narrow: str
     can_change: bool
     handles_alerts: bool
+
+
+def _episode_panel(
+    episode: Episode, *, x_mode: XMode, can_change: bool, handles_alerts: bool
+) -> EpisodePanel:
+    outcome = episode_outcome(episode=episode)
+    histories = assessment_selectors.episode_histories(episode=episode)
+    main = outcome.progress.main_instrument if outcome.progress else ""
+    order = measure_order([h.instrument.code for h in histories], main)
+    histories.sort(key=lambda history: order.index(history.instrument.code))
+    charts = {chart.code: chart for chart in episode_charts(episode=episode, x_mode=x_mode)}
+    goals = goal_selectors.episode_goals(episode=episode)
+    return EpisodePanel(
+        episode=episode,
+        histories=histories,
+        risks=assessment_selectors.risk_notices(episode=episode),
+        outcome=outcome,
+        headline=headline(outcome),
+        charts=[charts[code] for code in order if code in charts],
+        goals=goals,
+        goal_chart=goal_selectors.goal_chart_svg(episode=episode, goals=goals),
+        goal_chart_narrow=goal_selectors.goal_chart_svg(episode=episode, goals=goals, width=320),
+        can_change=can_change,
+        handles_alerts=handles_alerts,
+    )
 
 
 @staff_required
@@ -111,19 +139,15 @@ def client_detail(request: AuthedRequest, client_id: int) -> HttpResponse:
         "client": client,
         "can_change": access == Access.WRITE,
         "panels": [
-            EpisodePanel(
-                episode=episode,
-                histories=assessment_selectors.episode_histories(episode=episode),
-                risks=assessment_selectors.risk_notices(episode=episode),
-                outcome=episode_outcome(episode=episode),
-                charts={c.code: c.svg for c in episode_charts(episode=episode, x_mode=x_mode)},
-                goals=goal_selectors.episode_goals(episode=episode),
-                goal_chart=goal_selectors.goal_chart_svg(episode=episode),
+            _episode_panel(
+                episode,
+                x_mode=x_mode,
                 can_change=episode.pk in writable,
                 handles_alerts=episode.pk in handled,
             )
             for episode in episodes
         ],
+        "goal_numbers": goal_selectors.goal_numbers(episodes=episodes),
         "break_glass_grants": selectors.break_glass_grants(client=client),
         "x_mode": x_mode,
         "timeline": client_timeline(episodes=episodes),

@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from strides.accounts.models import User
@@ -37,6 +37,7 @@ class GoalView:
     """One goal as the page shows it: ratings and status history oldest first."""
 
     goal: Goal
+    number: int  # the goal's number within its episode, in the order goals were set
     text: str
     ratings: list[GoalRating]
     history: list[GoalStatusChange]
@@ -74,7 +75,7 @@ class EpisodeGoals:
         return self.active < MAX_ACTIVE_GOALS
 
 
-def _goal_view(goal: Goal) -> GoalView:
+def _goal_view(goal: Goal, number: int) -> GoalView:
     ratings = list(goal.ratings.all())
     first, latest = (ratings[0], ratings[-1]) if ratings else (None, None)
     change = None
@@ -85,6 +86,7 @@ def _goal_view(goal: Goal) -> GoalView:
     levels = [r.gas_level for r in ratings if r.gas_level is not None]
     return GoalView(
         goal=goal,
+        number=number,
         text=goal.text,
         ratings=ratings,
         history=list(goal.status_changes.all()),
@@ -113,7 +115,8 @@ def episode_goals(*, episode: Episode) -> EpisodeGoals:
             queryset=GoalStatusChange.objects.select_related("by").order_by("at", "id"),
         ),
     )
-    views = sorted((_goal_view(goal) for goal in goals), key=_display_order)
+    numbered = enumerate(sorted(goals, key=lambda goal: goal.pk), start=1)
+    views = sorted((_goal_view(goal, number) for number, goal in numbered), key=_display_order)
     scored = [view for view in views if view.is_active and view.gas_level is not None]
     t_score = (
         gas_t_score(
@@ -126,14 +129,32 @@ def episode_goals(*, episode: Episode) -> EpisodeGoals:
     return EpisodeGoals(goals=views, gas_t_score=t_score, gas_goals=len(scored))
 
 
-def goal_chart_svg(*, episode: Episode) -> str:
+def goal_chart_svg(*, episode: Episode, goals: EpisodeGoals | None = None, width: int = 640) -> str:
     """The goal chart of the episode's first three rated goals in page order (active
-    first), or "" while no goal has a rating."""
-    rated = [view for view in episode_goals(episode=episode) if view.ratings][:GOALS_PER_CHART]
+    first), each named "Goal N: …" in the client's words, or "" while no goal has a
+    rating. Pass `goals` already read to draw without reading them again."""
+    views = goals if goals is not None else episode_goals(episode=episode)
+    rated = [view for view in views if view.ratings][:GOALS_PER_CHART]
     if not rated:
         return ""
     series = [
-        GoalSeries(name=view.text, ratings=[(r.rated_on, float(r.rating)) for r in view.ratings])
+        GoalSeries(
+            name=_("Goal %(n)s: %(text)s") % {"n": view.number, "text": view.text},
+            ratings=[(r.rated_on, float(r.rating)) for r in view.ratings],
+        )
         for view in rated
     ]
-    return goal_chart(series, title=_("Goal ratings"))
+    height = 220 if width >= 480 else 260
+    return goal_chart(series, title=_("Goal ratings"), width=width, height=height)
+
+def goal_numbers(*, episodes: QuerySet[Episode]) -> dict[int, int]:
+    """Each goal's number within its episode (1, 2, 3 in the order they were set), the
+    same number the goals list, the goal chart, milestones and the timeline show."""
+    numbers: dict[int, int] = {}
+    counts: dict[int, int] = {}
+    for goal_id, episode_id in Goal.objects.filter(episode__in=episodes).order_by(
+        "episode_id", "id"
+    ).values_list("id", "episode_id"):
+        counts[episode_id] = counts.get(episode_id, 0) + 1
+        numbers[goal_id] = counts[episode_id]
+    return numbers

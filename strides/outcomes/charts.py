@@ -23,7 +23,13 @@ XMode = Literal["date", "session"]
 class InstrumentChart:
     code: str
     name: str
-    svg: str
+    svg: str  # the wide drawing: pages on wide screens and PDF reports
+    narrow_svg: str  # drawn for a phone's width, so its text stays at 11 px or more
+
+
+# A phone's card is about 330 CSS px wide at 390 px: drawn at this width the chart is
+# shown at (about) its own size, so its 11 px text stays 11 px.
+NARROW_WIDTH, NARROW_HEIGHT = 320, 240
 
 
 def episode_charts(*, episode: Episode, x_mode: XMode = "date") -> list[InstrumentChart]:
@@ -94,5 +100,12 @@ def episode_charts(*, episode: Episode, x_mode: XMode = "date") -> list[Instrume
                 for b in instrument.bands
             ],
         )
-        charts.append(InstrumentChart(code, short_name(instrument), render_svg(chart)))
+        charts.append(
+            InstrumentChart(
+                code,
+                short_name(instrument),
+                render_svg(chart),
+                render_svg(chart, width=NARROW_WIDTH, height=NARROW_HEIGHT),
+            )
+        )
     return charts

@@ -6,6 +6,8 @@ from django import template
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from strides.outcomes.plan import band_words
+
 register = template.Library()
 
 
@@ -82,3 +84,18 @@ def day_time(value: datetime | None) -> str:
         return ""
     shown = timezone.localtime(value) if timezone.is_aware(value) else value
     return formats.date_format(shown, "SHORT_DATETIME_FORMAT")
+
+
+@register.filter
+def band_level(instrument_code: str, band_code: str) -> int | str:
+    """The colour level of an instrument's band (strides.lib.severity), "" if unknown."""
+    words = band_words(instrument_code, band_code)
+    return "" if words is None else words.level
+
+
+@register.filter
+def goal_number_of(numbers: dict[int, int] | None, milestone: object) -> int | None:
+    """The number of the goal a goal milestone is about (None for any other milestone)."""
+    evidence = getattr(milestone, "evidence", None) or {}
+    goal_id = evidence.get("goal_id") if isinstance(evidence, dict) else None
+    return numbers.get(goal_id) if isinstance(numbers, dict) and goal_id is not None else None
