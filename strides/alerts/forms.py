@@ -10,7 +10,7 @@ class AcknowledgeForm(forms.Form):
     # Starts with nothing chosen: the therapist says what was done, never a default.
     action = forms.ChoiceField(
         label=_("What was done"),
-        choices=[("", _("Choose what was done"))] + list(AlertAction.choices),
+        choices=[("", _("Choose what was done")), *AlertAction.choices],
         error_messages={"required": _("Choose what was done.")},
     )
     note = LimitedTextField(

@@ -147,14 +147,17 @@ def goal_chart_svg(*, episode: Episode, goals: EpisodeGoals | None = None, width
     height = 220 if width >= 480 else 260
     return goal_chart(series, title=_("Goal ratings"), width=width, height=height)
 
+
 def goal_numbers(*, episodes: QuerySet[Episode]) -> dict[int, int]:
     """Each goal's number within its episode (1, 2, 3 in the order they were set), the
     same number the goals list, the goal chart, milestones and the timeline show."""
     numbers: dict[int, int] = {}
     counts: dict[int, int] = {}
-    for goal_id, episode_id in Goal.objects.filter(episode__in=episodes).order_by(
-        "episode_id", "id"
-    ).values_list("id", "episode_id"):
+    for goal_id, episode_id in (
+        Goal.objects.filter(episode__in=episodes)
+        .order_by("episode_id", "id")
+        .values_list("id", "episode_id")
+    ):
         counts[episode_id] = counts.get(episode_id, 0) + 1
         numbers[goal_id] = counts[episode_id]
     return numbers

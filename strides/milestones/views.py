@@ -48,7 +48,8 @@ def milestone_celebrate(request: AuthedRequest, milestone_id: int) -> HttpRespon
     messages.success(
         request,
         _(
-            "Celebrated. Noticing this step together is part of the work; thank you for taking the moment."
+            "Celebrated. Noticing this step together is part of the work; "
+            "thank you for taking the moment."
         ),
     )
     return redirect_back(request, reverse("client_detail", args=[milestone.episode.client_id]))

@@ -146,9 +146,7 @@ SORT_NEEDS: dict[str, dict[str, Callable[[User], Any]]] = {
 }
 
 
-def _page_facts(
-    actor: User, members: list[Any]
-) -> tuple[dict[int, Episode], dict[int, Any]]:
+def _page_facts(actor: User, members: list[Any]) -> tuple[dict[int, Episode], dict[int, Any]]:
     """The current episode of each page client (the one the caseload chose among the
     episodes the actor may read) with its stored progress, and their next appointment:
     two queries however long the caseload is."""

@@ -10,6 +10,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
+from django.utils import timezone
+
+from strides.clients.models import Episode
 from strides.instruments import list_instruments
 from strides.instruments.definition import band_for
 from strides.lib.severity import severity_level
@@ -62,3 +65,26 @@ def band_of_score(instrument_code: str, score: float) -> BandWords | None:
         return None
     band = band_for(instrument.bands, Fraction(int(score)))
     return band_words(instrument_code, band.code) if band else None
+
+
+@dataclass(frozen=True)
+class MeasurePlan:
+    planned: list[str]  # the episode's planned measures (strides.outcomes.plan), in order
+    given_today: set[str]
+
+
+def planned_for(*, episode: Episode) -> MeasurePlan:
+    """The measures planned for an episode the actor may write to, and those given today:
+    one query."""
+    today = timezone.localdate()
+    given: dict[str, bool] = {}
+    for code, day in (
+        episode.assessments.filter(is_current=True)
+        .order_by("taken_on", "id")
+        .values_list("instrument_code", "taken_on")
+    ):
+        given[code] = given.get(code, False) or day == today
+    return MeasurePlan(
+        planned=planned_measures(anxiety_measure=episode.anxiety_measure, measured=given),
+        given_today={code for code, today_too in given.items() if today_too},
+    )

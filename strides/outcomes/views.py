@@ -26,5 +26,9 @@ def attention(request: AuthedRequest) -> HttpResponse:
 def wins(request: AuthedRequest) -> HttpResponse:
     milestones = dashboard.wins_this_week(actor=request.user)
     page = Paginator(milestones, 50).get_page(request.GET.get("page"))
-    context = {"page": page, "can_change": request.user.role == Role.THERAPIST}
+    context = {
+        "page": page,
+        "groups": dashboard.group_wins(page),
+        "can_change": request.user.role == Role.THERAPIST,
+    }
     return render(request, "outcomes/wins.html", context)
