@@ -63,7 +63,9 @@ class DashboardTests(PersonaTestCase):
         self.assertIsNone(row.measures[1].latest)  # planned, not given yet
         self.assertContains(response, "not given yet")
         self.assertContains(response, '<span class="band band-level-5">Severe</span>', html=True)
-        self.assertContains(response, row.explanation)  # the reason is on the page
+        # The reason, short, is on the page: the score and the edge of the expected range.
+        self.assertEqual(row.reason[:42], "PHQ-9 24 is worse than the expected range ")
+        self.assertContains(response, row.reason)
         self.assertIn("<svg", row.sparkline_svg)
         self.assertEqual(row.days_since_assessment, 0)
         self.assertContains(response, "Not on track")

@@ -25,8 +25,15 @@ from strides.audit.services import audit_record
 from strides.clients.models import AppointmentStatus, Client, Episode
 from strides.clients.selectors import caseload
 from strides.milestones.models import Milestone, MilestoneKind
+from strides.outcomes.headline import short_reason
 from strides.outcomes.models import EpisodeProgress
-from strides.outcomes.plan import band_of_score, band_words, measure_name, planned_measures
+from strides.outcomes.plan import (
+    band_of_score,
+    band_words,
+    lower_is_better,
+    measure_name,
+    planned_measures,
+)
 from strides.outcomes.status import OVERDUE, status_filter, status_now
 
 STATUS_FILTERS = {
@@ -96,7 +103,8 @@ class CaseloadRow:
     latest: float | None
     band: str
     status: str
-    explanation: str  # the reason behind the status, shown as a line under it
+    explanation: str  # the full sentence behind the status, with its numbers
+    reason: str  # the same in one short line, shown under the status
     sparkline_svg: str
     risk: bool
     open_alerts: int
@@ -254,9 +262,15 @@ def caseload_rows(*, actor: User, filters: CaseloadFilters, page: Any = 1) -> Ca
             ended=False,
             today=today,
         )
-        explanation = shown.explanation
-        if not explanation and client.has_open_episode and measures:
-            explanation = str(_("No measures yet: give %(name)s to set a baseline.")) % {
+        main_code = stored.main_instrument if stored else ""
+        reason = short_reason(
+            status=shown.status,
+            summary=stored.measures.get(main_code) if stored else None,
+            lower_is_better=lower_is_better(main_code),
+            explanation=shown.explanation,
+        )
+        if not reason and client.has_open_episode and measures:
+            reason = str(_("No measures yet: give %(name)s to set a baseline.")) % {
                 "name": measures[0].name
             }
         rows.append(
@@ -268,7 +282,8 @@ def caseload_rows(*, actor: User, filters: CaseloadFilters, page: Any = 1) -> Ca
                 latest=main.latest if main else None,
                 band=main.band_label if main else "",
                 status=shown.status,
-                explanation=explanation,
+                explanation=shown.explanation,
+                reason=reason,
                 sparkline_svg=main.sparkline_svg if main else "",
                 risk=bool((stored and stored.has_open_risk) or client.risk_endorsed),
                 open_alerts=stored.open_alerts if stored else 0,

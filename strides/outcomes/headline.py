@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from strides.outcomes.plan import DEPRESSION_MEASURE
 from strides.outcomes.selectors import EpisodeOutcome
-from strides.progress.wording import key_change
+from strides.progress.wording import format_score, key_change
 
 
 @dataclass(frozen=True)
@@ -69,3 +69,38 @@ def headline(outcome: EpisodeOutcome) -> Headline | None:
         sentence=_short_sentence(status, main_name, explanation),
         key_changes=changes,
     )
+
+
+def short_reason(
+    *, status: str, summary: dict[str, Any] | None, lower_is_better: bool, explanation: str
+) -> str:
+    """The reason behind a caseload row's status in one short line, e.g. "PHQ-9 24 is
+    worse than the expected range (up to 21.1)"; the full sentence is on the client page."""
+    if status == "overdue" or summary is None:
+        return explanation.split("; ")[0].split(". ")[0].rstrip(".") + "." if explanation else ""
+    name, latest = summary["name"], format_score(summary["latest"])
+    expected, band = summary.get("expected"), summary.get("band")
+    lower = lower_is_better
+    if status == "recovered":
+        return key_change(
+            name=name,
+            first=summary["first"],
+            latest=summary["latest"],
+            count=summary["count"],
+            category=summary.get("category"),
+            direction=summary.get("direction"),
+        )
+    if status in ("on_track", "not_on_track") and expected is not None and band is not None:
+        edge = expected + band if lower else expected - band
+        bound = _("up to %(n)s") if lower else _("at least %(n)s")
+        words = {
+            "on_track": _("%(name)s %(score)s is within the expected range (%(bound)s)."),
+            "not_on_track": _("%(name)s %(score)s is worse than the expected range (%(bound)s)."),
+        }[status]
+        return words % {"name": name, "score": latest, "bound": bound % {"n": format_score(edge)}}
+    if status == "too_early":
+        return _("%(name)s %(score)s; a trend needs a few more sessions.") % {
+            "name": name,
+            "score": latest,
+        }
+    return explanation.split(". ")[0].rstrip(".") + "." if explanation else ""

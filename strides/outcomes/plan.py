@@ -37,6 +37,12 @@ def measure_name(code: str) -> str:
     return short_name(instrument) if instrument else code
 
 
+def lower_is_better(code: str) -> bool:
+    """The instrument's direction (lower is better when it is not installed)."""
+    instrument = next((i for i in list_instruments() if i.code == code), None)
+    return instrument.lower_is_better if instrument else True
+
+
 @dataclass(frozen=True)
 class BandWords:
     label: str  # the band's printed name, e.g. "Moderately severe"
