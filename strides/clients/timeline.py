@@ -14,7 +14,7 @@ from strides.alerts.models import Alert, AlertStatus
 from strides.assessments.models import Assessment
 from strides.clients.models import Appointment, Episode
 from strides.goals.models import GoalRating
-from strides.goals.selectors import goal_numbers
+from strides.goals.selectors import goal_labels, goal_milestone_words
 from strides.instruments import get_instrument
 from strides.milestones.models import Milestone
 from strides.outcomes.rules import short_name
@@ -67,8 +67,8 @@ def client_timeline(*, episodes: QuerySet[Episode]) -> list[TimelineEntry]:
                 reverse("assessment_detail", args=[assessment.pk]),
             )
         )
-    numbers = goal_numbers(episodes=episodes)
-    for rating in GoalRating.objects.filter(goal__episode__in=episodes).select_related("goal"):
+    labels = goal_labels(episodes=episodes)
+    for rating in GoalRating.objects.filter(goal__episode__in=episodes):
         entries.append(
             TimelineEntry(
                 rating.rated_on,
@@ -76,17 +76,14 @@ def client_timeline(*, episodes: QuerySet[Episode]) -> list[TimelineEntry]:
                 # Numbered as on the goals list, in the client's own words.
                 _("Goal %(n)s “%(text)s” rated %(rating)s/10")
                 % {
-                    "n": numbers[rating.goal_id],
-                    "text": rating.goal.text,
+                    "n": labels[rating.goal_id].number,
+                    "text": labels[rating.goal_id].text,
                     "rating": f"{float(rating.rating):g}",
                 },
             )
         )
     for milestone in Milestone.objects.filter(episode__in=episodes):
-        goal = numbers.get((milestone.evidence or {}).get("goal_id", 0))
-        title = milestone.summary
-        if goal is not None:
-            title = _("Goal %(n)s: %(summary)s") % {"n": goal, "summary": title}
+        title = goal_milestone_words(milestone, labels)
         entries.append(TimelineEntry(milestone.occurred_on, "milestone", title))
     for alert in Alert.objects.filter(episode__in=episodes):
         entries.append(TimelineEntry(alert.occurred_on, "alert", alert.summary))

@@ -97,11 +97,15 @@ def caseload(request: AuthedRequest) -> HttpResponse:
     if request.htmx and request.htmx.target == "caseload-results":
         return render(request, "clients/caseload.html#results", context)
     # The caseload read above is this page's one audit event; the summaries are part of it.
+    wins = dashboard.summary_of(dashboard.wins_this_week(actor=request.user, audited=False))
     context |= {
         "attention": dashboard.summary_of(
             dashboard.needs_attention(actor=request.user, audited=False)
         ),
-        "wins": dashboard.summary_of(dashboard.wins_this_week(actor=request.user, audited=False)),
+        "wins": wins,
+        "goal_labels": goal_selectors.goal_labels(
+            episodes={milestone.episode_id for milestone in wins.top}
+        ),
     }
     return render(request, "clients/caseload.html", context)
 
@@ -147,7 +151,7 @@ def client_detail(request: AuthedRequest, client_id: int) -> HttpResponse:
             )
             for episode in episodes
         ],
-        "goal_numbers": goal_selectors.goal_numbers(episodes=episodes),
+        "goal_labels": goal_selectors.goal_labels(episodes=episodes),
         "break_glass_grants": selectors.break_glass_grants(client=client),
         "x_mode": x_mode,
         "timeline": client_timeline(episodes=episodes),

@@ -1,6 +1,6 @@
 """Reading goals: one access rule, audited; ratings, changes and GAS from `strides.progress`."""
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
@@ -12,7 +12,9 @@ from strides.clients.models import Episode
 from strides.goals.models import MAX_ACTIVE_GOALS, Goal, GoalRating, GoalStatus, GoalStatusChange
 from strides.lib.charts import GOALS_PER_CHART, GoalSeries
 from strides.lib.svg import goal_chart
+from strides.milestones.models import Milestone, MilestoneKind
 from strides.progress import gas_t_score, goal_reliably_improved
+from strides.progress.wording import format_score
 
 
 def goal_for_actor(
@@ -148,16 +150,45 @@ def goal_chart_svg(*, episode: Episode, goals: EpisodeGoals | None = None, width
     return goal_chart(series, title=_("Goal ratings"), width=width, height=height)
 
 
-def goal_numbers(*, episodes: QuerySet[Episode]) -> dict[int, int]:
-    """Each goal's number within its episode (1, 2, 3 in the order they were set), the
-    same number the goals list, the goal chart, milestones and the timeline show."""
-    numbers: dict[int, int] = {}
+@dataclass(frozen=True)
+class GoalLabel:
+    number: int  # within its episode, in the order goals were set
+    text: str  # the client's own words, decrypted for this page only
+
+
+def goal_labels(*, episodes: Iterable[int] | QuerySet[Episode]) -> dict[int, GoalLabel]:
+    """Each goal's number and words, by goal id: the same number the goals list, the goal
+    chart, milestones and the timeline show. One query; call with episodes the actor may
+    read."""
+    labels: dict[int, GoalLabel] = {}
     counts: dict[int, int] = {}
-    for goal_id, episode_id in (
-        Goal.objects.filter(episode__in=episodes)
-        .order_by("episode_id", "id")
-        .values_list("id", "episode_id")
-    ):
-        counts[episode_id] = counts.get(episode_id, 0) + 1
-        numbers[goal_id] = counts[episode_id]
-    return numbers
+    for goal in Goal.objects.filter(episode__in=episodes).order_by("episode_id", "id"):
+        counts[goal.episode_id] = counts.get(goal.episode_id, 0) + 1
+        labels[goal.pk] = GoalLabel(number=counts[goal.episode_id], text=goal.text)
+    return labels
+
+
+def goal_milestone_words(milestone: Milestone, labels: dict[int, GoalLabel]) -> str:
+    """A goal milestone in the client's words ("Goal 1 “Walk to the shop” rated 8/10"),
+    worded at render time from its evidence; any other milestone's stored summary."""
+    evidence = milestone.evidence or {}
+    label = labels.get(evidence.get("goal_id", 0))
+    if label is None:
+        return milestone.summary
+    goal = {"n": label.number, "text": label.text}
+    if milestone.kind == MilestoneKind.GOAL_HIGH:
+        return _("Goal %(n)s “%(text)s” rated %(rating)s/10.") % {
+            **goal,
+            "rating": format_score(float(evidence["rating"])),
+        }
+    if milestone.kind == MilestoneKind.GOAL_IMPROVED:
+        return _(
+            "Goal %(n)s “%(text)s” up %(change)s points since the first rating "
+            "(%(first)s → %(rating)s/10)."
+        ) % {
+            **goal,
+            "change": format_score(float(evidence["change"])),
+            "first": format_score(float(evidence["first_rating"])),
+            "rating": format_score(float(evidence["rating"])),
+        }
+    return milestone.summary

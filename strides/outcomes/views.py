@@ -4,6 +4,7 @@ from django.shortcuts import render
 
 from strides.accounts.models import Role
 from strides.alerts import selectors as alert_selectors
+from strides.goals.selectors import goal_labels
 from strides.outcomes import dashboard
 from strides.web.requests import AuthedRequest, staff_required
 
@@ -29,6 +30,7 @@ def wins(request: AuthedRequest) -> HttpResponse:
     context = {
         "page": page,
         "groups": dashboard.group_wins(page),
+        "goal_labels": goal_labels(episodes={milestone.episode_id for milestone in page}),
         "can_change": request.user.role == Role.THERAPIST,
     }
     return render(request, "outcomes/wins.html", context)

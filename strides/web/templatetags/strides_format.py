@@ -6,6 +6,8 @@ from django import template
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from strides.goals.selectors import GoalLabel, goal_milestone_words
+from strides.milestones.models import Milestone
 from strides.outcomes.plan import band_words
 
 register = template.Library()
@@ -94,8 +96,6 @@ def band_level(instrument_code: str, band_code: str) -> int | str:
 
 
 @register.filter
-def goal_number_of(numbers: dict[int, int] | None, milestone: object) -> int | None:
-    """The number of the goal a goal milestone is about (None for any other milestone)."""
-    evidence = getattr(milestone, "evidence", None) or {}
-    goal_id = evidence.get("goal_id") if isinstance(evidence, dict) else None
-    return numbers.get(goal_id) if isinstance(numbers, dict) and goal_id is not None else None
+def milestone_words(milestone: Milestone, labels: dict[int, GoalLabel] | None) -> str:
+    """A milestone's summary, a goal milestone's in the client's words (goal_labels)."""
+    return goal_milestone_words(milestone, labels if isinstance(labels, dict) else {})
