@@ -13,6 +13,7 @@ from strides.goals.models import MAX_ACTIVE_GOALS, Goal, GoalRating, GoalStatus,
 from strides.lib.charts import GOALS_PER_CHART, GoalSeries
 from strides.lib.svg import goal_chart
 from strides.milestones.models import Milestone, MilestoneKind
+from strides.outcomes.charts import page_date_pattern
 from strides.progress import gas_t_score, goal_reliably_improved
 from strides.progress.wording import format_score
 
@@ -147,7 +148,13 @@ def goal_chart_svg(*, episode: Episode, goals: EpisodeGoals | None = None, width
         for view in rated
     ]
     height = 220 if width >= 480 else 260
-    return goal_chart(series, title=_("Goal ratings"), width=width, height=height)
+    return goal_chart(
+        series,
+        title=_("Goal ratings"),
+        width=width,
+        height=height,
+        date_pattern=page_date_pattern(),
+    )
 
 
 @dataclass(frozen=True)

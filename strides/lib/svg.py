@@ -72,9 +72,12 @@ def goal_chart(
     width: float = 640,
     height: float = 220,
     title: str = "Goal ratings",
+    date_pattern: str = "",
 ) -> str:
     """Up to three goals rated 0-10, one line each, told apart by dash pattern and legend."""
-    geometry = goal_layout(goals, x_mode=x_mode, width=width, height=height, title=title)
+    geometry = goal_layout(
+        goals, x_mode=x_mode, width=width, height=height, title=title, date_pattern=date_pattern
+    )
     return _goal_svg(geometry)
 
 

@@ -7,6 +7,8 @@ shown in the page, in PDF reports and with JavaScript off.
 from dataclasses import dataclass
 from typing import Literal
 
+from django.utils.formats import get_format
+
 from strides.alerts.models import AlertKind
 from strides.clients.models import Episode
 from strides.instruments import list_instruments
@@ -17,6 +19,13 @@ from strides.outcomes.rules import short_name, trajectory_params
 from strides.progress import NO_EXPECTED_CURVE, band, expected_score
 
 XMode = Literal["date", "session"]
+
+
+def page_date_pattern() -> str:
+    """The active locale's short date format (dd/mm/yyyy for en-GB, ISO otherwise), as
+    the pattern the chart geometry takes; a format with other letters falls back to ISO."""
+    pattern = str(get_format("SHORT_DATE_FORMAT"))
+    return pattern if set(pattern) <= set("dmY/-. ") else "Y-m-d"
 
 
 @dataclass(frozen=True)
@@ -99,6 +108,7 @@ def episode_charts(*, episode: Episode, x_mode: XMode = "date") -> list[Instrume
                 SeverityBand(min=b.min, max=b.max, code=b.code, label=b.label)
                 for b in instrument.bands
             ],
+            date_pattern=page_date_pattern(),
         )
         charts.append(
             InstrumentChart(

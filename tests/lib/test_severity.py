@@ -21,3 +21,15 @@ def test_the_page_chips_use_the_chart_colours() -> None:
         rule = re.search(rf"\.band-level-{level} \{{[^}}]*background: (#[0-9a-f]{{6}})", css)
         assert rule is not None, level
         assert rule.group(1) == colour
+
+
+def test_chart_dates_follow_the_page_pattern() -> None:
+    from datetime import date
+
+    from strides.lib.charts import format_day
+
+    day = date(2026, 10, 3)
+    assert format_day(day, "d/m/Y") == "03/10/2026"
+    assert format_day(day, "Y-m-d") == "2026-10-03"
+    assert format_day(day, "d/m/Y", with_year=False) == "03/10"
+    assert format_day(day, "Y-m-d", with_year=False) == "10-03"
