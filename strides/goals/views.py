@@ -169,6 +169,7 @@ def goal_rate(request: AuthedRequest, goal_id: int) -> HttpResponse:
                         "can_change": True,
                         "oob": True,
                         "milestones": episode_outcome(episode=episode).milestones,
+                        "goal_labels": selectors.goal_labels(episodes=[episode.pk]),
                     },
                     request=request,
                 ).encode()

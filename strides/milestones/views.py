@@ -14,6 +14,7 @@ from strides.accounts.permissions import Access
 from strides.clients import dates
 from strides.clients.models import Episode
 from strides.clients.selectors import episode_for_actor
+from strides.goals.selectors import goal_labels
 from strides.milestones import selectors, services
 from strides.text_limits import LimitedTextField
 from strides.web.forms import add_service_errors
@@ -43,7 +44,12 @@ def milestone_celebrate(request: AuthedRequest, milestone_id: int) -> HttpRespon
     )
     services.milestone_celebrate(actor=request.user, milestone=milestone)
     if request.htmx:
-        context = {"milestone": milestone, "can_change": True, "just_celebrated": True}
+        context = {
+            "milestone": milestone,
+            "can_change": True,
+            "just_celebrated": True,
+            "goal_labels": goal_labels(episodes=[milestone.episode_id]),
+        }
         return render(request, "milestones/milestone_item.html", context)
     messages.success(
         request,

@@ -9,7 +9,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import ARTIFACTS, screenshot
 from tests.e2e.day_clinic import DayClinic, day_clinic, staff_paths
 from tests.e2e.helpers import sign_in
 
@@ -37,6 +37,13 @@ def sized(request, browser: Browser) -> Iterator[tuple[str, Page]]:
     context = open_context(browser, request.param)
     yield request.param, context.new_page()
     context.close()
+
+
+def first_screen(page: Page, name: str) -> None:
+    """What the first viewport shows (the README's pictures come from these)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(ARTIFACTS / f"{name}-first-screen.png"))
 
 
 def top_of(page: Page, selector: str) -> float:
@@ -69,6 +76,7 @@ def test_caseload_table_is_in_the_first_viewport(live_server, clinic, sized) -> 
     expect(page.locator(".summary.attention .summary-list li")).to_have_count(3)
     expect(page.locator(".summary.wins")).not_to_contain_text("Baseline set")
     screenshot(page, f"caseload-{size}")
+    first_screen(page, f"caseload-{size}")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -115,6 +123,7 @@ def test_client_page_is_progress_first(live_server, clinic, sized) -> None:
     expect(page.locator("details.worked-out")).to_contain_text("Trend per session")
     expect(page.locator("details.worked-out")).not_to_have_attribute("open", "")
     screenshot(page, f"client-{size}")
+    first_screen(page, f"client-{size}")
 
 
 @pytest.mark.django_db(transaction=True)
