@@ -124,6 +124,22 @@ class DayDesignTests(PersonaTestCase):
         self.assertContains(self.page(), today.isoformat())
         self.assertNotContains(self.page(), today.strftime("%m/%d/%Y"))
 
+    def test_stored_sentences_say_dates_in_the_page_format(self) -> None:
+        today = timezone.localdate()
+        assessment_record(
+            actor=self.tess,
+            episode=self.tess_episode,
+            instrument_code="phq9",
+            answers=phq9_answers(14, 1),
+            taken_on=today,
+            submission_key=uuid.uuid4(),
+        )
+        self.assertIn(today.isoformat(), Alert.objects.get(kind="risk").summary)
+        self.login(self.tess)
+        self.assertContains(self.page(**GB), f"PHQ-9 of {today:%d/%m/%Y}")
+        caseload = self.client.get(reverse("caseload"), headers=GB)
+        self.assertContains(caseload, f"PHQ-9 of {today:%d/%m/%Y}")
+
     def test_record_an_assessment_offers_the_planned_measures_first(self) -> None:
         self.login(self.tess)
         url = reverse("assessment_new", args=[self.tess_episode.pk])

@@ -1,5 +1,6 @@
 """Showing numbers the way the instrument manuals print them."""
 
+import re
 from datetime import date, datetime
 
 from django import template
@@ -99,3 +100,20 @@ def band_level(instrument_code: str, band_code: str) -> int | str:
 def milestone_words(milestone: Milestone, labels: dict[int, GoalLabel] | None) -> str:
     """A milestone's summary, a goal milestone's in the client's words (goal_labels)."""
     return goal_milestone_words(milestone, labels if isinstance(labels, dict) else {})
+
+
+ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+@register.filter
+def dates_in_locale(text: str) -> str:
+    """Stored sentences (alert summaries, closing reasons) say dates as yyyy-mm-dd; show
+    each in the page's date format, so a banner reads dates like the page around it."""
+
+    def local(match: re.Match[str]) -> str:
+        try:
+            return day(date(int(match[1]), int(match[2]), int(match[3])))
+        except ValueError:
+            return match[0]
+
+    return ISO_DAY.sub(local, str(text))
