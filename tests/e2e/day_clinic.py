@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from strides.accounts.models import Role, User
+from strides.alerts.models import Alert
 from strides.assessments.models import Assessment
 from strides.assessments.services import assessment_record
 from strides.clients.models import Appointment, Client, Episode
@@ -126,6 +127,8 @@ def staff_paths(clinic: DayClinic) -> dict[str, list[str]]:
     milestone = Milestone.objects.filter(episode=episode).exclude(kind="first_measure").first()
     assert assessment and appointment and milestone
     struggling = clinic.struggling.pk
+    alert = Alert.objects.filter(episode__client=clinic.struggling).first()
+    assert alert is not None
     return {
         "tess": [
             "/clients/",
@@ -152,14 +155,19 @@ def staff_paths(clinic: DayClinic) -> dict[str, list[str]]:
             f"/goals/{goal.pk}/status/",
             f"/episodes/{episode.pk}/milestones/new/",
             f"/milestones/{milestone.pk}/message/",
+            f"/alerts/{alert.pk}/acknowledge/",
+            f"/alerts/{alert.pk}/snooze/",
             "/account/",
             "/accounts/2fa/",
+            "/accounts/2fa/totp/activate/",
+            "/accounts/password/change/",
         ],
         "sam": ["/clients/", f"/clients/{struggling}/", "/attention/", "/wins/", "/account/"],
         "admin": [
             "/staff/",
             "/staff/new/",
             f"/staff/{clinic.tess.pk}/",
+            f"/staff/episodes/{episode.pk}/transfer/",
             "/audit/",
             "/break-glass/",
             "/account/",

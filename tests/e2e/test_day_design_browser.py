@@ -183,11 +183,27 @@ def test_wins_are_grouped_ranked_and_celebrated_kindly(live_server, clinic, size
     screenshot(page, f"attention-{size}")
 
 
+def blocking(axe: Axe, page: Page, where: str) -> list[str]:
+    """The serious and critical axe-core findings on the page, WCAG 2.2 A and AA."""
+    results = axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    return [
+        f"{where}: {violation['id']} {[node['target'] for node in violation['nodes'][:3]]}"
+        for violation in results.response["violations"]
+        if violation["impact"] in BLOCKING
+    ]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_no_serious_axe_violation_on_any_staff_page(live_server, clinic, browser: Browser) -> None:
     axe = Axe()
     found: list[str] = []
     for size in SIZES:
+        context = open_context(browser, size, bypass_csp=True)
+        page = context.new_page()
+        for path in ("/accounts/login/", "/accounts/password/reset/"):
+            page.goto(f"{live_server.url}{path}")
+            found += blocking(axe, page, f"{size} signed out {path}")
+        context.close()
         for user, paths in staff_paths(clinic).items():
             # bypass_csp only so axe's script can be injected for the scan.
             context = open_context(browser, size, bypass_csp=True)
@@ -199,10 +215,6 @@ def test_no_serious_axe_violation_on_any_staff_page(live_server, clinic, browser
                 for details in page.locator("details").all():
                     if details.is_visible():
                         details.evaluate("node => node.open = true")
-                results = axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
-                for violation in results.response["violations"]:
-                    if violation["impact"] in BLOCKING:
-                        targets = [node["target"] for node in violation["nodes"][:3]]
-                        found.append(f"{size} {user} {path}: {violation['id']} {targets}")
+                found += blocking(axe, page, f"{size} {user} {path}")
             context.close()
     assert not found, "\n".join(found)
