@@ -400,3 +400,7 @@ if not DEBUG:
 STRIDES_CLIENT_HIDDEN_INSTRUMENTS = env_list("STRIDES_CLIENT_HIDDEN_INSTRUMENTS", [])
 # A clinic-wide export needs an admin with two-factor who signed in this recently.
 STRIDES_EXPORT_SIGN_IN_MINUTES = env_int("STRIDES_EXPORT_SIGN_IN_MINUTES", 15)
+
+# The therapist's day (issue 10): one date format per locale, on pages, charts and
+# banners (dd/mm/yyyy for en-GB, yyyy-mm-dd as the fallback): strides/formats.
+FORMAT_MODULE_PATH = ["strides.formats"]

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from strides.assessments.services import assessment_record
 from strides.audit.models import AuditEvent
-from strides.clients.models import Client, Episode
+from strides.clients.models import Appointment, Client, Episode
+from strides.milestones.models import Milestone, MilestoneKind
 from strides.outcomes.models import EpisodeProgress
 from tests.base import PersonaTestCase, phq9_answers
 
@@ -55,6 +56,54 @@ class CaseloadPerformanceTests(PersonaTestCase):
         response = self.client.get(reverse("caseload"))
         self.assertEqual(len(response.context["rows"]), 25)
         self.assertEqual(response.context["page"].paginator.count, 60)
+
+    def rich_clients(self, count: int) -> None:
+        """Rows with every per-row column filled: two planned measures with bands and
+        sparklines, an open alert, a risk item, and a next appointment."""
+        today = timezone.localdate()
+        for index in range(count):
+            client = Client.objects.create(display_name=f"Rich {index:03d}")
+            episode = Episode.objects.create(
+                client=client, therapist=self.tess, start=today - timedelta(weeks=6)
+            )
+            Appointment.objects.create(
+                episode=episode, status="scheduled", at=timezone.now() + timedelta(days=index + 1)
+            )
+            for week, (phq9, gad7) in enumerate(((14, 12), (22, 16), (24, 17))):
+                day = today - timedelta(weeks=2 - week)
+                for code, answers in (
+                    ("phq9", phq9_answers(phq9, 1 if week == 2 and index % 2 else 0)),
+                    ("gad7", {item: min(3, max(0, gad7 - 3 * (item - 1))) for item in range(1, 8)}),
+                ):
+                    assessment_record(
+                        actor=self.tess,
+                        episode=episode,
+                        instrument_code=code,
+                        answers=answers,
+                        taken_on=day,
+                        submission_key=uuid.uuid4(),
+                    )
+
+    def test_every_per_row_column_is_read_in_a_constant_number_of_queries(self) -> None:
+        self.rich_clients(3)
+        self.login(self.tess)
+        small = self.home_queries()
+        self.rich_clients(30)
+        self.assertEqual(self.home_queries(), small)
+        rows = self.client.get(reverse("caseload")).context["rows"]
+        self.assertEqual(len(rows), 25)
+        rich = [row for row in rows if row.client.display_name.startswith("Rich")]
+        self.assertTrue(all([m.code for m in row.measures] == ["phq9", "gad7"] for row in rich))
+        self.assertTrue(all(m.band_label and m.sparkline_svg for r in rich for m in r.measures))
+        self.assertTrue(
+            all(row.next_appointment and row.open_alerts and row.reason for row in rich)
+        )
+        self.assertTrue(any(row.risk for row in rich))
+        for sort in ("name", "last_assessed", "next_appointment"):
+            self.client.get(reverse("caseload"), {"sort": sort})
+            with CaptureQueriesContext(connection) as captured:
+                self.client.get(reverse("caseload"), {"sort": sort})
+            self.assertLessEqual(len(captured.captured_queries), small, sort)
 
     def test_the_page_count_reads_the_access_rule_only(self) -> None:
         # Counting the caseload for its pager must not compute the rows' columns (the
@@ -111,7 +160,16 @@ class CaseloadPerformanceTests(PersonaTestCase):
         self.assertEqual((attention.count, len(attention.top)), (4, 3))
         self.assertContains(response, "See all 4")
         self.assertContains(response, reverse("attention"))
-        self.assertEqual(response.context["wins"].count, 4)  # four baselines set
+        self.assertEqual(response.context["wins"].count, 0)  # a baseline is not a win
+        self.clients_with_scores(2, totals=(18, 8))
+        response = self.client.get(reverse("caseload"))
+        wins = response.context["wins"]
+        expected = Milestone.objects.exclude(kind=MilestoneKind.FIRST_MEASURE).count()
+        self.assertGreaterEqual(expected, 2)
+        self.assertEqual(wins.count, expected)
+        self.assertEqual(len(wins.top), 3)
+        self.assertNotIn(MilestoneKind.FIRST_MEASURE, [m.kind for m in wins.top])
+        self.assertEqual(wins.top[0].kind, MilestoneKind.RELIABLE_RECOVERY)
         self.assertContains(response, reverse("wins"))
 
     def test_home_page_writes_one_audit_event(self) -> None:

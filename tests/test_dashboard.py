@@ -57,7 +57,15 @@ class DashboardTests(PersonaTestCase):
         self.login(self.tess)
         response = self.client.get(reverse("caseload"))
         row = next(r for r in response.context["rows"] if r.client == self.tess_client)
-        self.assertEqual((row.latest, row.band, row.status), (24, "severe", "not_on_track"))
+        self.assertEqual((row.latest, row.band, row.status), (24, "Severe", "not_on_track"))
+        self.assertEqual([m.code for m in row.measures], ["phq9", "gad7"])  # the plan
+        self.assertEqual(row.measures[0].band_level, 5)  # the last of the sequence
+        self.assertIsNone(row.measures[1].latest)  # planned, not given yet
+        self.assertContains(response, "not given yet")
+        self.assertContains(response, '<span class="band band-level-5">Severe</span>', html=True)
+        # The reason, short, is on the page: the score and the edge of the expected range.
+        self.assertEqual(row.reason[:42], "PHQ-9 24 is worse than the expected range ")
+        self.assertContains(response, row.reason)
         self.assertIn("<svg", row.sparkline_svg)
         self.assertEqual(row.days_since_assessment, 0)
         self.assertContains(response, "Not on track")
@@ -142,11 +150,17 @@ class DashboardTests(PersonaTestCase):
         win = Milestone.objects.get(kind="below_cutoff")
         self.login(self.tess)
         url = reverse("milestone_message", args=[win.pk])
-        self.client.post(url, {"text": "Well done!"})
+        self.client.post(url, {"text": "Well done!", "queue": "1"})
         self.assertFalse(CelebrationMessage.objects.exists())
         self.tess_client.celebrations_opt_in = True
         self.tess_client.save()
-        self.client.post(url, {"text": "Well done!"})
+        # First a preview of the edited words, nothing queued; then the confirmed queue.
+        preview = self.client.post(url, {"text": "Well done, really!"})
+        self.assertContains(preview, "What the client will read")
+        self.assertContains(preview, "Well done, really!")
+        self.assertContains(preview, 'name="queue" value="1"')
+        self.assertFalse(CelebrationMessage.objects.exists())
+        self.client.post(url, {"text": "Well done!", "queue": "1"})
         message = CelebrationMessage.objects.get()
         self.assertEqual(message.text, "Well done!")
         self.assertNotIn("Well done", message.text_encrypted)

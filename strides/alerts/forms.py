@@ -7,7 +7,12 @@ from strides.text_limits import LimitedTextField
 
 
 class AcknowledgeForm(forms.Form):
-    action = forms.ChoiceField(label=_("What was done"), choices=AlertAction.choices)
+    # Starts with nothing chosen: the therapist says what was done, never a default.
+    action = forms.ChoiceField(
+        label=_("What was done"),
+        choices=[("", _("Choose what was done")), *AlertAction.choices],
+        error_messages={"required": _("Choose what was done.")},
+    )
     note = LimitedTextField(
         label=_("Note (needed for “Other”)"),
         required=False,

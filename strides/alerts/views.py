@@ -33,7 +33,7 @@ def _render_alert(request: AuthedRequest, alert: Alert, **forms: object) -> Http
 @require_http_methods(["GET", "POST"])
 def alert_acknowledge(request: AuthedRequest, alert_id: int) -> HttpResponse:
     alert = selectors.alert_to_handle_for_actor(actor=request.user, alert_id=alert_id)
-    form = AcknowledgeForm(request.POST or None)
+    form = AcknowledgeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.alert_acknowledge(
@@ -51,6 +51,15 @@ def alert_acknowledge(request: AuthedRequest, alert_id: int) -> HttpResponse:
                     request, "alerts/alert_item.html", {"alert": alert, "can_change": True}
                 )
             return _back(request, alert)
+    if request.htmx:
+        # The card swaps itself: answer with the card and the form's message, never a page.
+        context = {
+            "alert": alert,
+            "can_change": True,
+            "ack_form": form,
+            "next": request.POST.get("next", ""),
+        }
+        return render(request, "alerts/alert_item.html", context)
     return _render_alert(request, alert, ack_form=form)
 
 

@@ -1,6 +1,7 @@
 """The per-instrument answer form, built from the instrument definition."""
 
 import uuid
+from collections.abc import Collection, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -188,8 +189,25 @@ def initial_from(answers: dict[str, Any]) -> dict[str, Any]:
 class ChooseInstrumentForm(forms.Form):
     instrument = forms.ChoiceField(label=_("Questionnaire"))
 
-    def __init__(self, *args: Any, instruments: list[Instrument], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        instruments: list[Instrument],
+        planned: Sequence[str] = (),
+        given_today: Collection[str] = (),
+        **kwargs: Any,
+    ) -> None:
+        """The episode's planned measures come first, marked as planned, and the first
+        one not given today is chosen."""
         super().__init__(*args, **kwargs)
         field = self.fields["instrument"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [(i.code, i.name) for i in instruments]
+        by_code = {i.code: i for i in instruments}
+        first = [code for code in planned if code in by_code]
+        rest = [i.code for i in instruments if i.code not in first]
+        field.choices = [
+            (code, _("%(name)s (planned)") % {"name": by_code[code].name}) for code in first
+        ] + [(code, by_code[code].name) for code in rest]
+        due = [code for code in first if code not in given_today]
+        if due or first:
+            self.initial.setdefault("instrument", (due or first)[0])

@@ -13,6 +13,7 @@ from strides.assessments.forms import AssessmentForm, ChooseInstrumentForm, init
 from strides.assessments.models import Assessment, Mode
 from strides.clients.selectors import episode_for_actor
 from strides.instruments import get_instrument
+from strides.outcomes.plan import planned_for
 from strides.web.forms import add_service_errors
 from strides.web.requests import AuthedRequest, staff_required
 
@@ -51,7 +52,10 @@ def assessment_new(request: AuthedRequest, episode_id: int) -> HttpResponse:
     instruments = selectors.client_instruments()
     code = request.GET.get("instrument", "")
     if code not in {i.code for i in instruments}:
-        chooser = ChooseInstrumentForm(instruments=instruments)
+        plan = planned_for(episode=episode)
+        chooser = ChooseInstrumentForm(
+            instruments=instruments, planned=plan.planned, given_today=plan.given_today
+        )
         return render(
             request,
             "assessments/choose.html",

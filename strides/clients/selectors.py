@@ -15,7 +15,7 @@ from django.db.models import (
     Subquery,
 )
 
-from strides.accounts.models import User
+from strides.accounts.models import Role, Supervision, User
 from strides.accounts.permissions import (
     CURRENT_EPISODE_FIRST,
     Access,
@@ -91,6 +91,17 @@ def caseload(*, actor: User, query: str = "", include_ended: bool = False) -> Qu
     # Whether a search was made, never what was searched for (it may be a client's name).
     audit_record(actor=actor, action="caseload.view", detail={"searched": True} if query else None)
     return clients.order_by("display_name", "id")
+
+
+def whose_caseload(*, actor: User) -> list[str]:
+    """Whose clients the caseload lists: the actor's own, or a supervisor's supervisees."""
+    if actor.role != Role.SUPERVISOR:
+        return [actor.username]
+    return list(
+        Supervision.objects.filter(supervisor=actor, supervisee__is_active=True)
+        .order_by("supervisee__username")
+        .values_list("supervisee__username", flat=True)
+    )
 
 
 def client_episodes(*, actor: User, client: Client) -> QuerySet[Episode]:

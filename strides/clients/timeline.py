@@ -14,6 +14,7 @@ from strides.alerts.models import Alert, AlertStatus
 from strides.assessments.models import Assessment
 from strides.clients.models import Appointment, Episode
 from strides.goals.models import GoalRating
+from strides.goals.selectors import goal_labels, goal_milestone_words
 from strides.instruments import get_instrument
 from strides.milestones.models import Milestone
 from strides.outcomes.rules import short_name
@@ -66,19 +67,24 @@ def client_timeline(*, episodes: QuerySet[Episode]) -> list[TimelineEntry]:
                 reverse("assessment_detail", args=[assessment.pk]),
             )
         )
-    goal_numbers: dict[int, int] = {}
-    for rating in GoalRating.objects.filter(goal__episode__in=episodes).order_by("goal_id"):
-        goal_numbers.setdefault(rating.goal_id, len(goal_numbers) + 1)
+    labels = goal_labels(episodes=episodes)
+    for rating in GoalRating.objects.filter(goal__episode__in=episodes):
         entries.append(
             TimelineEntry(
                 rating.rated_on,
                 "goal_rating",
-                _("Goal %(n)s rated %(rating)s/10")
-                % {"n": goal_numbers[rating.goal_id], "rating": f"{float(rating.rating):g}"},
+                # Numbered as on the goals list, in the client's own words.
+                _("Goal %(n)s “%(text)s” rated %(rating)s/10")
+                % {
+                    "n": labels[rating.goal_id].number,
+                    "text": labels[rating.goal_id].text,
+                    "rating": f"{float(rating.rating):g}",
+                },
             )
         )
     for milestone in Milestone.objects.filter(episode__in=episodes):
-        entries.append(TimelineEntry(milestone.occurred_on, "milestone", milestone.summary))
+        title = goal_milestone_words(milestone, labels)
+        entries.append(TimelineEntry(milestone.occurred_on, "milestone", title))
     for alert in Alert.objects.filter(episode__in=episodes):
         entries.append(TimelineEntry(alert.occurred_on, "alert", alert.summary))
         if alert.status == AlertStatus.CLOSED and alert.closed_on is not None:

@@ -26,7 +26,8 @@ from strides.clients.models import Client, Episode
 from strides.clients.timeline import client_timeline
 from strides.goals import selectors as goal_selectors
 from strides.outcomes import dashboard
-from strides.outcomes.charts import XMode, episode_charts
+from strides.outcomes.charts import InstrumentChart, XMode, episode_charts
+from strides.outcomes.headline import Headline, headline, measure_order
 from strides.outcomes.selectors import EpisodeOutcome, episode_outcome
 from strides.reports import selectors as report_selectors
 from strides.portal import selectors as portal_selectors
@@ -38,14 +39,41 @@ from strides.wellbeing.selectors import checkin_reminder
 @dataclass(frozen=True)
 class EpisodePanel:
     episode: Episode
-    histories: list[assessment_selectors.InstrumentHistory]
+    histories: list[assessment_selectors.InstrumentHistory]  # PHQ-9 first, then the main
     risks: list[assessment_selectors.RiskNotice]
     outcome: EpisodeOutcome
-    charts: dict[str, str]
+    headline: Headline | None
+    charts: list[InstrumentChart]  # in the order of `histories`: the main chart first
     goals: goal_selectors.EpisodeGoals
     goal_chart: str
+    goal_chart_narrow: str
     can_change: bool
     handles_alerts: bool
+
+
+def _episode_panel(
+    episode: Episode, *, x_mode: XMode, can_change: bool, handles_alerts: bool
+) -> EpisodePanel:
+    outcome = episode_outcome(episode=episode)
+    histories = assessment_selectors.episode_histories(episode=episode)
+    main = outcome.progress.main_instrument if outcome.progress else ""
+    order = measure_order([h.instrument.code for h in histories], main)
+    histories.sort(key=lambda history: order.index(history.instrument.code))
+    charts = {chart.code: chart for chart in episode_charts(episode=episode, x_mode=x_mode)}
+    goals = goal_selectors.episode_goals(episode=episode)
+    return EpisodePanel(
+        episode=episode,
+        histories=histories,
+        risks=assessment_selectors.risk_notices(episode=episode),
+        outcome=outcome,
+        headline=headline(outcome),
+        charts=[charts[code] for code in order if code in charts],
+        goals=goals,
+        goal_chart=goal_selectors.goal_chart_svg(episode=episode, goals=goals),
+        goal_chart_narrow=goal_selectors.goal_chart_svg(episode=episode, goals=goals, width=320),
+        can_change=can_change,
+        handles_alerts=handles_alerts,
+    )
 
 
 @staff_required
@@ -68,15 +96,20 @@ def caseload(request: AuthedRequest) -> HttpResponse:
         "status_filters": dashboard.STATUS_FILTERS,
         "sorts": {key: label for key, (label, _fields) in dashboard.SORTS.items()},
         "can_change": request.user.role == Role.THERAPIST,
+        "whose": selectors.whose_caseload(actor=request.user),
     }
     if request.htmx and request.htmx.target == "caseload-results":
         return render(request, "clients/caseload.html#results", context)
     # The caseload read above is this page's one audit event; the summaries are part of it.
+    wins = dashboard.summary_of(dashboard.wins_this_week(actor=request.user, audited=False))
     context |= {
         "attention": dashboard.summary_of(
             dashboard.needs_attention(actor=request.user, audited=False)
         ),
-        "wins": dashboard.summary_of(dashboard.wins_this_week(actor=request.user, audited=False)),
+        "wins": wins,
+        "goal_labels": goal_selectors.goal_labels(
+            episodes={milestone.episode_id for milestone in wins.top}
+        ),
         "checkin_due": checkin_reminder(actor=request.user),
         "not_answered": portal_selectors.not_answered(actor=request.user),
     }
@@ -116,19 +149,15 @@ def client_detail(request: AuthedRequest, client_id: int) -> HttpResponse:
         "client": client,
         "can_change": access == Access.WRITE,
         "panels": [
-            EpisodePanel(
-                episode=episode,
-                histories=assessment_selectors.episode_histories(episode=episode),
-                risks=assessment_selectors.risk_notices(episode=episode),
-                outcome=episode_outcome(episode=episode),
-                charts={c.code: c.svg for c in episode_charts(episode=episode, x_mode=x_mode)},
-                goals=goal_selectors.episode_goals(episode=episode),
-                goal_chart=goal_selectors.goal_chart_svg(episode=episode),
+            _episode_panel(
+                episode,
+                x_mode=x_mode,
                 can_change=episode.pk in writable,
                 handles_alerts=episode.pk in handled,
             )
             for episode in episodes
         ],
+        "goal_labels": goal_selectors.goal_labels(episodes=episodes),
         "break_glass_grants": selectors.break_glass_grants(client=client),
         "x_mode": x_mode,
         "timeline": client_timeline(episodes=episodes),

@@ -1,9 +1,9 @@
 """Reading goals: one access rule, audited; ratings, changes and GAS from `strides.progress`."""
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from strides.accounts.models import User
@@ -12,7 +12,10 @@ from strides.clients.models import Episode
 from strides.goals.models import MAX_ACTIVE_GOALS, Goal, GoalRating, GoalStatus, GoalStatusChange
 from strides.lib.charts import GOALS_PER_CHART, GoalSeries
 from strides.lib.svg import goal_chart
+from strides.milestones.models import Milestone, MilestoneKind
+from strides.outcomes.charts import page_date_pattern
 from strides.progress import gas_t_score, goal_reliably_improved
+from strides.progress.wording import format_score
 
 
 def goal_for_actor(
@@ -37,6 +40,7 @@ class GoalView:
     """One goal as the page shows it: ratings and status history oldest first."""
 
     goal: Goal
+    number: int  # the goal's number within its episode, in the order goals were set
     text: str
     ratings: list[GoalRating]
     history: list[GoalStatusChange]
@@ -74,7 +78,7 @@ class EpisodeGoals:
         return self.active < MAX_ACTIVE_GOALS
 
 
-def _goal_view(goal: Goal) -> GoalView:
+def _goal_view(goal: Goal, number: int) -> GoalView:
     ratings = list(goal.ratings.all())
     first, latest = (ratings[0], ratings[-1]) if ratings else (None, None)
     change = None
@@ -85,6 +89,7 @@ def _goal_view(goal: Goal) -> GoalView:
     levels = [r.gas_level for r in ratings if r.gas_level is not None]
     return GoalView(
         goal=goal,
+        number=number,
         text=goal.text,
         ratings=ratings,
         history=list(goal.status_changes.all()),
@@ -113,7 +118,8 @@ def episode_goals(*, episode: Episode) -> EpisodeGoals:
             queryset=GoalStatusChange.objects.select_related("by").order_by("at", "id"),
         ),
     )
-    views = sorted((_goal_view(goal) for goal in goals), key=_display_order)
+    numbered = enumerate(sorted(goals, key=lambda goal: goal.pk), start=1)
+    views = sorted((_goal_view(goal, number) for number, goal in numbered), key=_display_order)
     scored = [view for view in views if view.is_active and view.gas_level is not None]
     t_score = (
         gas_t_score(
@@ -126,14 +132,70 @@ def episode_goals(*, episode: Episode) -> EpisodeGoals:
     return EpisodeGoals(goals=views, gas_t_score=t_score, gas_goals=len(scored))
 
 
-def goal_chart_svg(*, episode: Episode) -> str:
+def goal_chart_svg(*, episode: Episode, goals: EpisodeGoals | None = None, width: int = 640) -> str:
     """The goal chart of the episode's first three rated goals in page order (active
-    first), or "" while no goal has a rating."""
-    rated = [view for view in episode_goals(episode=episode) if view.ratings][:GOALS_PER_CHART]
+    first), each named "Goal N: …" in the client's words, or "" while no goal has a
+    rating. Pass `goals` already read to draw without reading them again."""
+    views = goals if goals is not None else episode_goals(episode=episode)
+    rated = [view for view in views if view.ratings][:GOALS_PER_CHART]
     if not rated:
         return ""
     series = [
-        GoalSeries(name=view.text, ratings=[(r.rated_on, float(r.rating)) for r in view.ratings])
+        GoalSeries(
+            name=_("Goal %(n)s: %(text)s") % {"n": view.number, "text": view.text},
+            ratings=[(r.rated_on, float(r.rating)) for r in view.ratings],
+        )
         for view in rated
     ]
-    return goal_chart(series, title=_("Goal ratings"))
+    height = 220 if width >= 480 else 260
+    return goal_chart(
+        series,
+        title=_("Goal ratings"),
+        width=width,
+        height=height,
+        date_pattern=page_date_pattern(),
+    )
+
+
+@dataclass(frozen=True)
+class GoalLabel:
+    number: int  # within its episode, in the order goals were set
+    text: str  # the client's own words, decrypted for this page only
+
+
+def goal_labels(*, episodes: Iterable[int] | QuerySet[Episode]) -> dict[int, GoalLabel]:
+    """Each goal's number and words, by goal id: the same number the goals list, the goal
+    chart, milestones and the timeline show. One query; call with episodes the actor may
+    read."""
+    labels: dict[int, GoalLabel] = {}
+    counts: dict[int, int] = {}
+    for goal in Goal.objects.filter(episode__in=episodes).order_by("episode_id", "id"):
+        counts[goal.episode_id] = counts.get(goal.episode_id, 0) + 1
+        labels[goal.pk] = GoalLabel(number=counts[goal.episode_id], text=goal.text)
+    return labels
+
+
+def goal_milestone_words(milestone: Milestone, labels: dict[int, GoalLabel]) -> str:
+    """A goal milestone in the client's words ("Goal 1 “Walk to the shop” rated 8/10"),
+    worded at render time from its evidence; any other milestone's stored summary."""
+    evidence = milestone.evidence or {}
+    label = labels.get(evidence.get("goal_id", 0))
+    if label is None:
+        return milestone.summary
+    goal = {"n": label.number, "text": label.text}
+    if milestone.kind == MilestoneKind.GOAL_HIGH:
+        return _("Goal %(n)s “%(text)s” rated %(rating)s/10.") % {
+            **goal,
+            "rating": format_score(float(evidence["rating"])),
+        }
+    if milestone.kind == MilestoneKind.GOAL_IMPROVED:
+        return _(
+            "Goal %(n)s “%(text)s” up %(change)s points since the first rating "
+            "(%(first)s → %(rating)s/10)."
+        ) % {
+            **goal,
+            "change": format_score(float(evidence["change"])),
+            "first": format_score(float(evidence["first_rating"])),
+            "rating": format_score(float(evidence["rating"])),
+        }
+    return milestone.summary

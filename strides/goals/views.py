@@ -30,10 +30,12 @@ def _client_page(episode: Episode) -> str:
 
 def _goals_context(episode: Episode, *, can_change: bool, **extra: Any) -> dict[str, Any]:
     """What the goals partial needs, the same on the client page and in htmx answers."""
+    goals = selectors.episode_goals(episode=episode)
     return {
         "episode": episode,
-        "goals": selectors.episode_goals(episode=episode),
-        "goal_chart": selectors.goal_chart_svg(episode=episode),
+        "goals": goals,
+        "goal_chart": selectors.goal_chart_svg(episode=episode, goals=goals),
+        "goal_chart_narrow": selectors.goal_chart_svg(episode=episode, goals=goals, width=320),
         "can_change": can_change,
         **extra,
     }
@@ -167,6 +169,7 @@ def goal_rate(request: AuthedRequest, goal_id: int) -> HttpResponse:
                         "can_change": True,
                         "oob": True,
                         "milestones": episode_outcome(episode=episode).milestones,
+                        "goal_labels": selectors.goal_labels(episodes=[episode.pk]),
                     },
                     request=request,
                 ).encode()

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from strides.lib.severity import severity_level
+
 XMode = Literal["date", "session"]
 MarkerKind = Literal["risk", "milestone", "alert", "prorated"]
 XValue = date | int
@@ -102,6 +104,9 @@ class ScoreChart:
     # Said in the legend and the summary when there is no expected band, so a missing
     # band is explained rather than silently absent ("No expected curve for this measure").
     expected_note: str = ""
+    # The page's date format ("d/m/Y", "Y-m-d"; see `format_day`), so the chart says
+    # dates as the page around it does; "" for words ("3 Oct 2026").
+    date_pattern: str = ""
 
     def __post_init__(self) -> None:
         for name in ("points", "expected", "severity"):
@@ -213,6 +218,7 @@ class BandRect:
     label: str
     rank: int  # 0 = least severe
     label_y: float | None
+    level: int = 0  # its colour in strides.lib.severity's sequence
 
 
 @dataclass(frozen=True)
@@ -334,7 +340,7 @@ def layout(
         points=points,
         markers=_markers(points),
         y_ticks=_y_ticks(chart.y_min, chart.y_max, y_scale, plot),
-        x_ticks=_x_ticks(x_values, chart.x_mode, x_scale, plot),
+        x_ticks=_x_ticks(x_values, chart.x_mode, x_scale, plot, chart.date_pattern),
         cutoff=_cutoff_line(chart, y_scale, plot),
         reliable_change=_reliable_change_rect(chart, ordered, y_scale),
         expected=_expected_band(chart, x_scale, y_scale),
@@ -352,6 +358,7 @@ def goal_layout(
     width: float = 640,
     height: float = 220,
     title: str = "Goal ratings",
+    date_pattern: str = "",
 ) -> GoalChartGeometry:
     """Up to three goals rated 0-10 over time, each its own line."""
     _require_size(width, height)
@@ -371,7 +378,9 @@ def goal_layout(
     x_values = [_x_number(x) for ratings in ordered for x, _ in ratings]
     x_scale = _x_scale(x_values, plot)
     lines = tuple(
-        GoalLine(name=goal.name, points=_plot_goal(goal.name, ratings, x_scale, y_scale))
+        GoalLine(
+            name=goal.name, points=_plot_goal(goal.name, ratings, x_scale, y_scale, date_pattern)
+        )
         for goal, ratings in zip(goals, ordered, strict=True)
     )
     return GoalChartGeometry(
@@ -379,10 +388,10 @@ def goal_layout(
         height=height,
         plot=plot,
         title=title,
-        summary=_goal_summary(title, goals, ordered),
+        summary=_goal_summary(title, goals, ordered, date_pattern),
         lines=lines,
         y_ticks=_y_ticks(GOAL_MIN, GOAL_MAX, y_scale, plot),
-        x_ticks=_x_ticks(x_values, x_mode, x_scale, plot),
+        x_ticks=_x_ticks(x_values, x_mode, x_scale, plot, date_pattern),
         legend=_place_legend(flow, plot.bottom),
         empty_message=None if x_values else GOAL_EMPTY_MESSAGE,
     )
@@ -490,7 +499,9 @@ def _dodged(xs: Sequence[float]) -> list[float]:
 
 
 def _hover(point: ChartPoint, clamped: bool, chart: ScoreChart) -> str:
-    parts = [f"{format_number(point.score)} {_when(point.x, with_year=True)}"]
+    parts = [
+        f"{format_number(point.score)} {_when(point.x, with_year=True, pattern=chart.date_pattern)}"
+    ]
     if point.label:
         parts.append(point.label)
     parts.extend(MARKER_WORDS[kind] for kind in point.markers)
@@ -537,7 +548,7 @@ def _y_ticks(y_min: float, y_max: float, y_scale: _Scale, plot: Box) -> tuple[Ti
 
 
 def _x_ticks(
-    x_values: Sequence[float], x_mode: XMode, x_scale: _Scale, plot: Box
+    x_values: Sequence[float], x_mode: XMode, x_scale: _Scale, plot: Box, pattern: str = ""
 ) -> tuple[Tick, ...]:
     if not x_values:
         return ()
@@ -547,15 +558,18 @@ def _x_ticks(
         sessions = _multiples(x_scale.lo, x_scale.hi, step)
         return tuple(Tick(x_scale(s), str(int(s))) for s in sessions)
     first, last = math.ceil(x_scale.lo), math.floor(x_scale.hi)
-    return tuple(Tick(x_scale(o), label) for o, label in _date_ticks(first, last, max_ticks))
+    ticks = _date_ticks(first, last, max_ticks, pattern)
+    return tuple(Tick(x_scale(o), label) for o, label in ticks)
 
 
-def _date_ticks(first: int, last: int, max_ticks: int) -> list[tuple[int, str]]:
+def _date_ticks(first: int, last: int, max_ticks: int, pattern: str = "") -> list[tuple[int, str]]:
     """Days, then Mondays, then every other Monday, then month starts, then years."""
     for days in (1, 7, 14):
         start = first + (1 - first) % days  # ordinal 1 (1 Jan 0001) was a Monday
         if (last - start) // days + 1 <= max_ticks:
-            return [(o, _day_label(date.fromordinal(o))) for o in range(start, last + 1, days)]
+            return [
+                (o, _day_label(date.fromordinal(o), pattern)) for o in range(start, last + 1, days)
+            ]
     for months in (1, 2, 3, 6):
         starts = _month_starts(first, last, months)
         if len(starts) <= max_ticks:
@@ -584,7 +598,18 @@ def _month_starts(first: int, last: int, step: int) -> list[date]:
     return starts
 
 
-def _day_label(day: date) -> str:
+def format_day(day: date, pattern: str, *, with_year: bool = True) -> str:
+    """A date in a Django-style pattern of d, m and Y ("d/m/Y" -> "03/10/2026"); without
+    the year, the day and month in the same order ("03/10")."""
+    parts = {"d": f"{day.day:02d}", "m": f"{day.month:02d}", "Y": f"{day.year:04d}"}
+    text = pattern if with_year else pattern.replace("Y", "").strip("/-. ")
+    text = text.replace("--", "-").replace("//", "/").replace("..", ".")
+    return "".join(parts.get(char, char) for char in text)
+
+
+def _day_label(day: date, pattern: str = "") -> str:
+    if pattern:
+        return format_day(day, pattern, with_year=False)
     return f"{day.day} {MONTHS[day.month - 1]}"
 
 
@@ -593,7 +618,9 @@ def _month_label(day: date, *, first: bool) -> str:
     return f"{month} {day.year}" if first or day.month == 1 else month
 
 
-def _when(x: XValue, *, with_year: bool) -> str:
+def _when(x: XValue, *, with_year: bool, pattern: str = "") -> str:
+    if isinstance(x, date) and pattern:
+        return f"on {format_day(x, pattern)}"
     if isinstance(x, date):
         year = f" {x.year}" if with_year else ""
         return f"on {_day_label(x)}{year}"
@@ -664,7 +691,8 @@ def _severity_rects(chart: ScoreChart, y_scale: _Scale) -> tuple[BandRect, ...]:
         top, bottom = y_scale(high), y_scale(low)
         rank = index if chart.lower_is_better else len(ordered) - 1 - index
         label_y = (top + bottom) / 2 + FONT_SIZE / 3 if bottom - top >= FONT_SIZE - 2 else None
-        rects.append(BandRect(top, bottom, band.code, band.label, rank, label_y))
+        level = severity_level(rank, len(ordered))
+        rects.append(BandRect(top, bottom, band.code, band.label, rank, label_y, level))
     return tuple(rects)
 
 
@@ -733,13 +761,16 @@ def _summary(chart: ScoreChart, ordered: Sequence[ChartPoint]) -> str:
         return f"{subject}: no scores yet."
     first, last = ordered[0], ordered[-1]
     with_year = _year(first.x) != _year(last.x)
+    pattern = chart.date_pattern
     if len(ordered) == 1:
-        score, when = format_number(first.score), _when(first.x, with_year=False)
+        score, when = format_number(first.score), _when(first.x, with_year=False, pattern=pattern)
         clauses = [f"{subject}: one score, {score} {when}"]
     else:
+        start = _when(first.x, with_year=with_year, pattern=pattern)
+        end = _when(last.x, with_year=with_year, pattern=pattern)
         clauses = [
-            f"{subject} from {format_number(first.score)} {_when(first.x, with_year=with_year)} "
-            f"to {format_number(last.score)} {_when(last.x, with_year=with_year)}"
+            f"{subject} from {format_number(first.score)} {start} "
+            f"to {format_number(last.score)} {end}"
         ]
     if chart.cutoff is not None:
         side = "below" if last.score < chart.cutoff else "at or above"
@@ -770,6 +801,7 @@ def _plot_goal(
     ratings: Sequence[tuple[XValue, float]],
     x_scale: _Scale,
     y_scale: _Scale,
+    pattern: str = "",
 ) -> tuple[PlottedPoint, ...]:
     xs = _dodged([x_scale(_x_number(x)) for x, _ in ratings])
     return tuple(
@@ -777,7 +809,7 @@ def _plot_goal(
             x=px,
             y=y_scale(rating),
             score=rating,
-            hover=f"{name}: {format_number(rating)}/10 {_when(x, with_year=True)}",
+            hover=f"{name}: {format_number(rating)}/10 {_when(x, with_year=True, pattern=pattern)}",
             markers=(),
             clamped=False,
         )
@@ -789,6 +821,7 @@ def _goal_summary(
     title: str,
     goals: Sequence[GoalSeries],
     ordered: Sequence[Sequence[tuple[XValue, float]]],
+    pattern: str = "",
 ) -> str:
     clauses = []
     for goal, ratings in zip(goals, ordered, strict=True):
@@ -798,11 +831,13 @@ def _goal_summary(
         (first_x, first), (last_x, last) = ratings[0], ratings[-1]
         with_year = _year(first_x) != _year(last_x)
         if len(ratings) == 1:
-            clauses.append(f"{goal.name}: {format_number(first)} {_when(first_x, with_year=False)}")
+            when = _when(first_x, with_year=False, pattern=pattern)
+            clauses.append(f"{goal.name}: {format_number(first)} {when}")
         else:
+            start = _when(first_x, with_year=with_year, pattern=pattern)
+            end = _when(last_x, with_year=with_year, pattern=pattern)
             clauses.append(
-                f"{goal.name} from {format_number(first)} {_when(first_x, with_year=with_year)} "
-                f"to {format_number(last)} {_when(last_x, with_year=with_year)}"
+                f"{goal.name} from {format_number(first)} {start} to {format_number(last)} {end}"
             )
     if not clauses:
         return f"{title} (out of 10): no goals yet."

@@ -33,6 +33,7 @@ from strides.lib.charts import (
     layout,
     sparkline_points,
 )
+from strides.lib.severity import SEVERITY_SEQUENCE
 
 ACCENT = "#2f6f6a"
 INK = "#1f2a2e"
@@ -42,22 +43,6 @@ AXIS = "#b7c4c7"
 DANGER = "#a3242b"
 WHITE = "#ffffff"
 FONT_FAMILY = "system-ui, -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif"
-# The severity chips' palette in strides.css (light blue, yellow, orange, dark orange,
-# plum): sequential and colour-blind safe, and always shown with the band's name.
-SEVERITY_SEQUENCE = ("#c6dcef", "#f0d98c", "#f3b97a", "#e9935b", "#5c2a4d")
-SEVERITY_FILLS: Mapping[str, str] = {
-    "minimal": SEVERITY_SEQUENCE[0],
-    "healthy": SEVERITY_SEQUENCE[0],
-    "low": SEVERITY_SEQUENCE[0],
-    "subclinical": SEVERITY_SEQUENCE[0],
-    "mild": SEVERITY_SEQUENCE[1],
-    "moderate": SEVERITY_SEQUENCE[2],
-    "significant": SEVERITY_SEQUENCE[2],
-    "moderately_severe": SEVERITY_SEQUENCE[3],
-    "high": SEVERITY_SEQUENCE[3],
-    "severe": SEVERITY_SEQUENCE[4],
-    "very_high": SEVERITY_SEQUENCE[4],
-}
 # Goals differ by dash pattern first (readable in greyscale), colour second.
 GOAL_STYLES: tuple[tuple[str, str | None], ...] = (
     (ACCENT, None),
@@ -87,9 +72,12 @@ def goal_chart(
     width: float = 640,
     height: float = 220,
     title: str = "Goal ratings",
+    date_pattern: str = "",
 ) -> str:
     """Up to three goals rated 0-10, one line each, told apart by dash pattern and legend."""
-    geometry = goal_layout(goals, x_mode=x_mode, width=width, height=height, title=title)
+    geometry = goal_layout(
+        goals, x_mode=x_mode, width=width, height=height, title=title, date_pattern=date_pattern
+    )
     return _goal_svg(geometry)
 
 
@@ -249,7 +237,7 @@ def _css_name(code: str) -> str:
 
 
 def _severity_fill(band: BandRect) -> str:
-    return SEVERITY_FILLS.get(band.code, SEVERITY_SEQUENCE[min(band.rank, 4)])
+    return SEVERITY_SEQUENCE[band.level]
 
 
 def _severity(band: BandRect, geometry: ChartGeometry) -> str:
@@ -263,12 +251,12 @@ def _severity(band: BandRect, geometry: ChartGeometry) -> str:
             "width": plot.width,
             "height": band.bottom - band.top,
             "fill": _severity_fill(band),
-            "opacity": 0.2,
+            "opacity": 0.35,
         },
     )
     if band.label_y is None:
         return rect
-    label = {"class": "chart-severity-label", "font-size": 10, "fill": INK}
+    label = {"class": "chart-severity-label", "font-size": 11, "fill": INK}
     return rect + _text(geometry.severity_label_x, band.label_y, band.label, label)
 
 
@@ -337,7 +325,7 @@ def _cutoff(line: CutOffLine, geometry: ChartGeometry) -> str:
         "stroke-width": 1.2,
         "stroke-dasharray": "6 4",
     }
-    label = {"class": "chart-cutoff-label", "font-size": 10, "fill": INK}
+    label = {"class": "chart-cutoff-label", "font-size": 11, "fill": INK}
     return _tag("line", attrs) + _text(line.label_x, line.label_y, line.label, label)
 
 

@@ -14,6 +14,7 @@ from strides.accounts.permissions import Access
 from strides.clients import dates
 from strides.clients.models import Episode
 from strides.clients.selectors import episode_for_actor
+from strides.goals.selectors import goal_labels
 from strides.milestones import selectors, services
 from strides.text_limits import LimitedTextField
 from strides.web.forms import add_service_errors
@@ -43,9 +44,20 @@ def milestone_celebrate(request: AuthedRequest, milestone_id: int) -> HttpRespon
     )
     services.milestone_celebrate(actor=request.user, milestone=milestone)
     if request.htmx:
-        return render(
-            request, "milestones/milestone_item.html", {"milestone": milestone, "can_change": True}
-        )
+        context = {
+            "milestone": milestone,
+            "can_change": True,
+            "just_celebrated": True,
+            "goal_labels": goal_labels(episodes=[milestone.episode_id]),
+        }
+        return render(request, "milestones/milestone_item.html", context)
+    messages.success(
+        request,
+        _(
+            "Celebrated. Noticing this step together is part of the work; "
+            "thank you for taking the moment."
+        ),
+    )
     return redirect_back(request, reverse("client_detail", args=[milestone.episode.client_id]))
 
 
@@ -85,7 +97,10 @@ def milestone_message(request: AuthedRequest, milestone_id: int) -> HttpResponse
     )
     suggestion = _("A step worth celebrating: %(summary)s") % {"summary": milestone.summary}
     form = CelebrationMessageForm(request.POST or None, initial={"text": suggestion})
-    if request.method == "POST" and form.is_valid():
+    # Two steps: the message is shown as the client will read it, and queued only when
+    # the therapist confirms it (editing it again shows a new preview).
+    preview = request.method == "POST" and form.is_valid() and request.POST.get("queue") != "1"
+    if request.method == "POST" and form.is_valid() and not preview:
         try:
             services.milestone_queue_message(
                 actor=request.user, milestone=milestone, text=form.cleaned_data["text"]
@@ -97,7 +112,8 @@ def milestone_message(request: AuthedRequest, milestone_id: int) -> HttpResponse
             return redirect(reverse("client_detail", args=[milestone.episode.client_id]))
     context = {
         "form": form,
+        "milestone": milestone,
         "client": milestone.episode.client,
-        "title": _("Send a celebration message"),
+        "preview": form.cleaned_data["text"] if preview else "",
     }
-    return render(request, "clients/episode_form.html", context)
+    return render(request, "milestones/message_form.html", context)

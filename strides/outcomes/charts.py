@@ -7,6 +7,8 @@ shown in the page, in PDF reports and with JavaScript off.
 from dataclasses import dataclass
 from typing import Literal
 
+from django.utils.formats import get_format
+
 from strides.alerts.models import AlertKind
 from strides.clients.models import Episode
 from strides.instruments import list_instruments
@@ -19,11 +21,24 @@ from strides.progress import NO_EXPECTED_CURVE, band, expected_score
 XMode = Literal["date", "session"]
 
 
+def page_date_pattern() -> str:
+    """The active locale's short date format (dd/mm/yyyy for en-GB, ISO otherwise), as
+    the pattern the chart geometry takes; a format with other letters falls back to ISO."""
+    pattern = str(get_format("SHORT_DATE_FORMAT"))
+    return pattern if set(pattern) <= set("dmY/-. ") else "Y-m-d"
+
+
 @dataclass(frozen=True)
 class InstrumentChart:
     code: str
     name: str
-    svg: str
+    svg: str  # the wide drawing: pages on wide screens and PDF reports
+    narrow_svg: str  # drawn for a phone's width, so its text stays at 11 px or more
+
+
+# A phone's card is about 330 CSS px wide at 390 px: drawn at this width the chart is
+# shown at (about) its own size, so its 11 px text stays 11 px.
+NARROW_WIDTH, NARROW_HEIGHT = 320, 240
 
 
 def episode_charts(
@@ -96,6 +111,14 @@ def episode_charts(
                 SeverityBand(min=b.min, max=b.max, code=b.code, label=b.label)
                 for b in instrument.bands
             ],
+            date_pattern=page_date_pattern(),
         )
-        charts.append(InstrumentChart(code, short_name(instrument), render_svg(chart)))
+        charts.append(
+            InstrumentChart(
+                code,
+                short_name(instrument),
+                render_svg(chart),
+                render_svg(chart, width=NARROW_WIDTH, height=NARROW_HEIGHT),
+            )
+        )
     return charts

@@ -22,10 +22,18 @@ from strides.accounts.models import User
 from strides.accounts.permissions import readable_episodes
 from strides.alerts.models import Alert, AlertStatus
 from strides.audit.services import audit_record
-from strides.clients.models import AppointmentStatus, Client
+from strides.clients.models import AppointmentStatus, Client, Episode
 from strides.clients.selectors import caseload
-from strides.milestones.models import Milestone
+from strides.milestones.models import Milestone, MilestoneKind
+from strides.outcomes.headline import short_reason
 from strides.outcomes.models import EpisodeProgress
+from strides.outcomes.plan import (
+    band_of_score,
+    band_words,
+    lower_is_better,
+    measure_name,
+    planned_measures,
+)
 from strides.outcomes.status import OVERDUE, status_filter, status_now
 
 STATUS_FILTERS = {
@@ -74,14 +82,29 @@ SUMMARY_ITEMS = 3
 
 
 @dataclass(frozen=True)
+class RowMeasure:
+    """One planned measure of a caseload row: its latest score, band and sparkline, or
+    none yet (`latest` is None)."""
+
+    code: str
+    name: str
+    latest: float | None
+    band_label: str
+    band_level: int | None
+    sparkline_svg: str
+
+
+@dataclass(frozen=True)
 class CaseloadRow:
     client: Client
     url: str
+    measures: list[RowMeasure]  # every planned measure, the main one first
     main_name: str
     latest: float | None
     band: str
     status: str
-    explanation: str
+    explanation: str  # the full sentence behind the status, with its numbers
+    reason: str  # the same in one short line, shown under the status
     sparkline_svg: str
     risk: bool
     open_alerts: int
@@ -131,25 +154,58 @@ SORT_NEEDS: dict[str, dict[str, Callable[[User], Any]]] = {
 }
 
 
-def _page_facts(
-    actor: User, members: list[Any]
-) -> tuple[dict[int, EpisodeProgress], dict[int, Any]]:
-    """The stored progress of each page client's current episode (the one the caseload
-    chose among the episodes the actor may read, when it is open) and their next
-    appointment: two queries however long the caseload is."""
+def _page_facts(actor: User, members: list[Any]) -> tuple[dict[int, Episode], dict[int, Any]]:
+    """The current episode of each page client (the one the caseload chose among the
+    episodes the actor may read) with its stored progress, and their next appointment:
+    two queries however long the caseload is."""
     current = {client.current_episode: client.pk for client in members if client.current_episode}
-    progress = {
-        current[row.episode_id]: row
-        for row in EpisodeProgress.objects.filter(
-            episode_id__in=list(current), episode__end__isnull=True
-        )
+    episodes = {
+        current[episode.pk]: episode
+        for episode in Episode.objects.filter(pk__in=list(current)).select_related("progress")
     }
     upcoming = dict(
         Client.objects.filter(pk__in=[client.pk for client in members])
         .annotate(next_at=_next_appointment(actor))
         .values_list("pk", "next_at")
     )
-    return progress, upcoming
+    return episodes, upcoming
+
+
+def _stored_progress(episode: Episode | None) -> EpisodeProgress | None:
+    """The episode's stored progress while it is open (an ended row shows none)."""
+    if episode is None or episode.end is not None:
+        return None
+    try:
+        return episode.progress
+    except EpisodeProgress.DoesNotExist:
+        return None
+
+
+def _row_measures(episode: Episode | None, stored: EpisodeProgress | None) -> list[RowMeasure]:
+    measures: dict[str, Any] = stored.measures if stored else {}
+    if episode is None or episode.end is not None:
+        codes = list(measures)
+    else:
+        codes = planned_measures(anxiety_measure=episode.anxiety_measure, measured=measures)
+    main = stored.main_instrument if stored else ""
+    if main in codes:
+        codes.remove(main)
+        codes.insert(0, main)
+    rows = []
+    for code in codes:
+        summary = measures.get(code)
+        words = band_words(code, summary.get("severity_band", "")) if summary else None
+        rows.append(
+            RowMeasure(
+                code=code,
+                name=summary["name"] if summary else measure_name(code),
+                latest=summary["latest"] if summary else None,
+                band_label=words.label if words else "",
+                band_level=words.level if words else None,
+                sparkline_svg=summary.get("sparkline", "") if summary else "",
+            )
+        )
+    return rows
 
 
 def _in_days(days: int | None) -> str:
@@ -190,16 +246,15 @@ def caseload_rows(*, actor: User, filters: CaseloadFilters, page: Any = 1) -> Ca
     ]
     current = Paginator(clients.order_by(*order), CASELOAD_PAGE_SIZE).get_page(page)
     members: list[Any] = list(current.object_list)  # Clients carrying the annotations
-    progress, upcoming = _page_facts(actor, members)
+    episodes, upcoming = _page_facts(actor, members)
     rows = []
     for client in members:
-        stored = progress.get(client.pk)
+        episode = episodes.get(client.pk)
+        stored = _stored_progress(episode)
         last = stored.last_assessed_on if stored else None
         days = (today - last).days if last else None
-        measures: dict[str, Any] = stored.measures if stored else {}
-        main = measures.get(stored.main_instrument if stored else "") or next(
-            iter(measures.values()), None
-        )
+        measures = _row_measures(episode, stored)
+        main = measures[0] if measures and measures[0].latest is not None else None
         shown = status_now(
             status=stored.status if stored else "",
             explanation=stored.status_explanation if stored else "",
@@ -207,16 +262,29 @@ def caseload_rows(*, actor: User, filters: CaseloadFilters, page: Any = 1) -> Ca
             ended=False,
             today=today,
         )
+        main_code = stored.main_instrument if stored else ""
+        reason = short_reason(
+            status=shown.status,
+            summary=stored.measures.get(main_code) if stored else None,
+            lower_is_better=lower_is_better(main_code),
+            explanation=shown.explanation,
+        )
+        if not reason and client.has_open_episode and measures:
+            reason = str(_("No measures yet: give %(name)s to set a baseline.")) % {
+                "name": measures[0].name
+            }
         rows.append(
             CaseloadRow(
                 client=client,
                 url=reverse("client_detail", args=[client.pk]),
-                main_name=main["name"] if main else "",
-                latest=main["latest"] if main else None,
-                band=main.get("severity_band", "") if main else "",
+                measures=measures,
+                main_name=main.name if main else "",
+                latest=main.latest if main else None,
+                band=main.band_label if main else "",
                 status=shown.status,
                 explanation=shown.explanation,
-                sparkline_svg=main.get("sparkline", "") if main else "",
+                reason=reason,
+                sparkline_svg=main.sparkline_svg if main else "",
                 risk=bool((stored and stored.has_open_risk) or client.risk_endorsed),
                 open_alerts=stored.open_alerts if stored else 0,
                 days_since_assessment=days,
@@ -304,22 +372,98 @@ def group_by_client(alerts: Iterable[Alert]) -> list[AttentionGroup]:
 
 
 WINS_DAYS = 7
+# What a win means, biggest first: recovery and the first score below the cut-off above
+# the first reliable improvement, above goals, above attendance. A baseline is where the
+# work starts, not a celebration, so it is not a win.
+WIN_RANKS = (
+    (MilestoneKind.RELIABLE_RECOVERY, 0),
+    (MilestoneKind.BELOW_CUTOFF, 1),
+    (MilestoneKind.ENDING_WELL, 2),
+    (MilestoneKind.FIRST_RELIABLE_IMPROVEMENT, 3),
+    (MilestoneKind.GOAL_IMPROVED, 4),
+    (MilestoneKind.GOAL_HIGH, 5),
+    (MilestoneKind.MANUAL, 5),
+    (MilestoneKind.ATTENDANCE, 6),
+)
+BIG_WIN_RANK = 1  # ranks up to this get a before → after picture
+NOT_A_WIN = (MilestoneKind.FIRST_MEASURE,)
 
 
 def wins_this_week(
     *, actor: User, today: date | None = None, audited: bool = True
 ) -> QuerySet[Milestone]:
-    """Milestones of the last seven days across the visible caseload, uncelebrated first,
-    then newest. `audited=False` for the caseload's summary, whose read is the caseload's
-    event."""
+    """Milestones of the last seven days across the visible caseload, grouped by client
+    and ranked by what they mean: clients with the biggest uncelebrated win first; within
+    a client, the biggest first, then newest. One query however many (window functions),
+    so it can be counted, sliced and paginated; `group_wins` turns a page into groups.
+    `audited=False` for the caseload's summary, whose read is the caseload's event."""
     day = today or timezone.localdate()
     if audited:
         audit_record(actor=actor, action="wins.view")
+    rank = Case(*(When(kind=kind, then=Value(n)) for kind, n in WIN_RANKS), default=Value(9))
+    client = [F("episode__client_id")]
     return (
         Milestone.objects.filter(
             episode__in=readable_episodes(actor),
             occurred_on__gt=day - timedelta(days=WINS_DAYS),
         )
+        .exclude(kind__in=NOT_A_WIN)
         .select_related("episode__client", "celebrated_by", "celebration_message")
-        .order_by(F("celebrated_at").asc(nulls_first=True), "-occurred_on", "-id")
+        .annotate(
+            win_rank=rank,
+            client_best=Window(Min(rank), partition_by=client),
+            client_latest=Window(Max("occurred_on"), partition_by=client),
+        )
+        .order_by(
+            "client_best", "-client_latest", "episode__client_id", "win_rank", "-occurred_on", "-id"
+        )
     )
+
+
+@dataclass(frozen=True)
+class Win:
+    """A milestone as Wins shows it; a big one carries its before → after."""
+
+    milestone: Milestone
+    big: bool
+    name: str = ""
+    before: float | None = None
+    after: float | None = None
+    before_band: Any = None
+    after_band: Any = None
+
+
+@dataclass(frozen=True)
+class WinGroup:
+    client: Client
+    wins: list[Win]
+
+
+def _win(milestone: Milestone) -> Win:
+    evidence = milestone.evidence or {}
+    big = getattr(milestone, "win_rank", 9) <= BIG_WIN_RANK
+    code = evidence.get("instrument", milestone.instrument)
+    if not big or "intake" not in evidence or "score" not in evidence or not code:
+        return Win(milestone=milestone, big=big)
+    before, after = float(evidence["intake"]), float(evidence["score"])
+    return Win(
+        milestone=milestone,
+        big=True,
+        name=measure_name(code),
+        before=before,
+        after=after,
+        before_band=band_of_score(code, before),
+        after_band=band_of_score(code, after),
+    )
+
+
+def group_wins(milestones: Iterable[Milestone]) -> list[WinGroup]:
+    """Consecutive wins of one client (as `wins_this_week` orders them) in one group."""
+    groups: list[WinGroup] = []
+    for milestone in milestones:
+        client = milestone.episode.client
+        if groups and groups[-1].client.pk == client.pk:
+            groups[-1].wins.append(_win(milestone))
+        else:
+            groups.append(WinGroup(client=client, wins=[_win(milestone)]))
+    return groups

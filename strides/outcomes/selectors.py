@@ -63,5 +63,11 @@ def episode_outcome(*, episode: Episode) -> EpisodeOutcome:
                 "-id",
             )
         ),
-        milestones=list(episode.milestones.all()),
+        # The milestone items read who celebrated, the queued message and the client's
+        # opt-in: joined here, not one query per milestone.
+        milestones=list(
+            episode.milestones.select_related(
+                "episode__client", "celebrated_by", "celebration_message"
+            )
+        ),
     )

@@ -4,6 +4,7 @@ from django.shortcuts import render
 
 from strides.accounts.models import Role
 from strides.alerts import selectors as alert_selectors
+from strides.goals.selectors import goal_labels
 from strides.outcomes import dashboard
 from strides.web.requests import AuthedRequest, staff_required
 
@@ -26,5 +27,10 @@ def attention(request: AuthedRequest) -> HttpResponse:
 def wins(request: AuthedRequest) -> HttpResponse:
     milestones = dashboard.wins_this_week(actor=request.user)
     page = Paginator(milestones, 50).get_page(request.GET.get("page"))
-    context = {"page": page, "can_change": request.user.role == Role.THERAPIST}
+    context = {
+        "page": page,
+        "groups": dashboard.group_wins(page),
+        "goal_labels": goal_labels(episodes={milestone.episode_id for milestone in page}),
+        "can_change": request.user.role == Role.THERAPIST,
+    }
     return render(request, "outcomes/wins.html", context)

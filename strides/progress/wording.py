@@ -50,3 +50,36 @@ def change_evidence(rc: ReliableChange) -> dict[str, str | int | float]:
     if rc.rci is not None:
         evidence["rci"] = rc.rci
     return evidence
+
+
+# The outcome of a change in plain words, most specific first: the Jacobson & Truax
+# category where the measure has a cut-off, else the reliable-change direction.
+CATEGORY_WORDS = {
+    "recovered": "reliable recovery",
+    "improved": "reliable improvement",
+    "unchanged": "no reliable change yet",
+    "deteriorated": "reliably worse",
+    "harmed": "reliably worse and now above the cut-off",
+}
+DIRECTION_WORDS = {
+    "improved": "reliable improvement",
+    "unchanged": "no reliable change yet",
+    "deteriorated": "reliably worse",
+}
+
+
+def key_change(
+    *,
+    name: str,
+    first: float,
+    latest: float,
+    count: int,
+    category: str | None,
+    direction: str | None,
+) -> str:
+    """The change a therapist says first: "PHQ-9 17 → 7: reliable recovery"."""
+    if count < 2:
+        return f"{name} {format_score(first)}: the first score, the baseline"
+    words = CATEGORY_WORDS.get(category or "") or DIRECTION_WORDS.get(direction or "")
+    numbers = f"{name} {format_score(first)} → {format_score(latest)}"
+    return f"{numbers}: {words}" if words else numbers

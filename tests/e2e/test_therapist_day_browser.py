@@ -89,13 +89,15 @@ def test_a_therapists_day(live_server, page: Page) -> None:
     goal = page.locator(".goal-item").filter(has_text="Sleep through the night")
     goal.get_by_label("Rating (0 to 10)").fill("8")
     goal.get_by_role("button", name="Save rating").click()
-    expect(page.locator(".milestones")).to_contain_text("Goal rated 8/10")
+    # The goal milestone in the client's own words, with the goal's number.
+    expect(page.locator(".milestones")).to_contain_text(
+        "Goal 1 “Sleep through the night” rated 8/10"
+    )
     screenshot(page, "day-4-goal-milestone")
 
     page.get_by_role("link", name="Wins", exact=True).click()
-    wins = page.locator("ul.milestones")
-    expect(wins).to_contain_text("Sasha Struggling")
-    expect(wins).to_contain_text("Goal rated 8/10")
+    wins = page.locator(".win-group").filter(has_text="Sasha Struggling")
+    expect(wins).to_contain_text("Goal 1 “Sleep through the night” rated 8/10")
     screenshot(page, "day-5-wins")
 
     page.get_by_role("button", name=re.compile("Sign out")).click()

@@ -45,8 +45,9 @@ class CurrentEpisodeTests(PersonaTestCase):
         self.assertEqual(therapist_name(self.sam, client), "tess")
         self.login(self.sam)
         page = self.client.get(reverse("caseload"))
-        self.assertContains(page, '<small class="muted">tess</small>', html=False)
-        self.assertNotContains(page, '<small class="muted">otto</small>', html=False)
+        # The therapist column (issue 10 moved it out of the client cell).
+        self.assertContains(page, '<td data-label="Therapist">tess</td>', html=False)
+        self.assertNotContains(page, '<td data-label="Therapist">otto</td>', html=False)
 
     def test_among_ended_episodes_the_one_that_ended_last_is_current(self) -> None:
         client = self.returning_client()

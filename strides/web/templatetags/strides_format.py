@@ -1,7 +1,15 @@
 """Showing numbers the way the instrument manuals print them."""
 
+import re
+from datetime import date, datetime
+
 from django import template
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+
+from strides.goals.selectors import GoalLabel, goal_milestone_words
+from strides.milestones.models import Milestone
+from strides.outcomes.plan import band_words
 
 register = template.Library()
 
@@ -60,3 +68,52 @@ def status_label(status: str) -> str:
 def humanize_code(code: str) -> str:
     """A band or category code in words: "moderately_severe" -> "moderately severe"."""
     return code.replace("_", " ")
+
+
+@register.filter
+def day(value: date | datetime | None) -> str:
+    """A date in the user's locale format (dd/mm/yyyy en-GB, yyyy-mm-dd otherwise)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+@register.filter
+def day_time(value: datetime | None) -> str:
+    """A date and time in the user's locale format, in the clinic's time zone."""
+    if value is None:
+        return ""
+    shown = timezone.localtime(value) if timezone.is_aware(value) else value
+    return formats.date_format(shown, "SHORT_DATETIME_FORMAT")
+
+
+@register.filter
+def band_level(instrument_code: str, band_code: str) -> int | str:
+    """The colour level of an instrument's band (strides.lib.severity), "" if unknown."""
+    words = band_words(instrument_code, band_code)
+    return "" if words is None else words.level
+
+
+@register.filter
+def milestone_words(milestone: Milestone, labels: dict[int, GoalLabel] | None) -> str:
+    """A milestone's summary, a goal milestone's in the client's words (goal_labels)."""
+    return goal_milestone_words(milestone, labels if isinstance(labels, dict) else {})
+
+
+ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+@register.filter
+def dates_in_locale(text: str) -> str:
+    """Stored sentences (alert summaries, closing reasons) say dates as yyyy-mm-dd; show
+    each in the page's date format, so a banner reads dates like the page around it."""
+
+    def local(match: re.Match[str]) -> str:
+        try:
+            return day(date(int(match[1]), int(match[2]), int(match[3])))
+        except ValueError:
+            return match[0]
+
+    return ISO_DAY.sub(local, str(text))
