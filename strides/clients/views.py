@@ -29,8 +29,8 @@ from strides.outcomes import dashboard
 from strides.outcomes.charts import InstrumentChart, XMode, episode_charts
 from strides.outcomes.headline import Headline, headline, measure_order
 from strides.outcomes.selectors import EpisodeOutcome, episode_outcome
-from strides.reports import selectors as report_selectors
 from strides.portal import selectors as portal_selectors
+from strides.reports import selectors as report_selectors
 from strides.web.forms import add_service_errors
 from strides.web.requests import AuthedRequest, staff_required
 from strides.wellbeing.selectors import checkin_reminder
