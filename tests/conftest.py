@@ -4,6 +4,12 @@ from collections.abc import Iterator
 
 import pytest
 from django.test import override_settings
+from hypothesis import HealthCheck, settings
+
+# Property tests check answers, not speed: on a shared 2-core CI machine generating inputs
+# can take seconds, which is no failure of the code under test.
+settings.register_profile("strides", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("strides")
 
 
 @pytest.fixture(autouse=True, scope="session")
