@@ -393,9 +393,10 @@ def wins_this_week(
     *, actor: User, today: date | None = None, audited: bool = True
 ) -> QuerySet[Milestone]:
     """Milestones of the last seven days across the visible caseload, grouped by client
-    and ranked by what they mean: clients with the biggest uncelebrated win first; within
-    a client, the biggest first, then newest. One query however many (window functions),
-    so it can be counted, sliced and paginated; `group_wins` turns a page into groups.
+    and ranked by what they mean: clients with the biggest win first; within a client,
+    the biggest first, then those not celebrated yet, then newest. One query however
+    many (window functions), so it can be counted, sliced and paginated; `group_wins`
+    turns a page into groups.
     `audited=False` for the caseload's summary, whose read is the caseload's event."""
     day = today or timezone.localdate()
     if audited:
@@ -415,7 +416,13 @@ def wins_this_week(
             client_latest=Window(Max("occurred_on"), partition_by=client),
         )
         .order_by(
-            "client_best", "-client_latest", "episode__client_id", "win_rank", "-occurred_on", "-id"
+            "client_best",
+            "-client_latest",
+            "episode__client_id",
+            "win_rank",
+            F("celebrated_at").asc(nulls_first=True),  # the ones still waiting first
+            "-occurred_on",
+            "-id",
         )
     )
 
