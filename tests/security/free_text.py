@@ -13,6 +13,7 @@ from strides.clients.services import break_glass_open, client_create, episode_up
 from strides.goals.services import goal_create, goal_rate, goal_set_status
 from strides.milestones.services import milestone_queue_message, milestone_record
 from strides.notes.services import note_save
+from strides.portal.services import invitation_create
 from strides.wellbeing.services import checkin_record, moment_write
 from tests.base import phq9_answers
 
@@ -54,6 +55,10 @@ def write_every_free_text(*, therapist: User, admin: User) -> Client:
         presenting_problem=marker("edited presenting problem"),
         anxiety_measure=episode.anxiety_measure,
     )
+    # A queued portal mail (its body carries a link, so it is stored encrypted too).
+    client.email = "marker.client@example.org"
+    client.save(update_fields=["email"])
+    invitation_create(actor=therapist, episode=episode, instruments=["phq9"])
     appointment = Appointment.objects.create(
         episode=episode, at="2026-09-02T10:00:00Z", status="attended"
     )
