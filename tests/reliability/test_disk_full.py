@@ -22,13 +22,13 @@ from tests.reliability.harness import (
     hammer,
 )
 
+pytestmark = pytest.mark.processes
+
 BEFORE = 6
 DURING = 30
-# Used when no tmpfs can be mounted: each gunicorn worker caps the file at its size then.
+# The max_page_count variant's gunicorn config: each worker caps the file at its size.
 PAGE_CAP_CONFIG = """
 from django.db.backends.signals import connection_created
-
-pytestmark = pytest.mark.processes
 
 def cap(sender, connection, **kwargs):
     cursor = connection.cursor()
