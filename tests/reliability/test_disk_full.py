@@ -22,13 +22,13 @@ from tests.reliability.harness import (
     hammer,
 )
 
+pytestmark = pytest.mark.processes
+
 BEFORE = 6
 DURING = 30
-# Used when no tmpfs can be mounted: each gunicorn worker caps the file at its size then.
+# The max_page_count variant's gunicorn config: each worker caps the file at its size.
 PAGE_CAP_CONFIG = """
 from django.db.backends.signals import connection_created
-
-pytestmark = pytest.mark.processes
 
 def cap(sender, connection, **kwargs):
     cursor = connection.cursor()
@@ -78,6 +78,7 @@ def test_disk_full_refuses_writes_keeps_data(how: str, tmp_path: Path) -> None:
     instance = Instance(tmp_path / "var", f"sqlite:///{database}")
     config = tmp_path / "gunicorn_cap.py"
     config.write_text(PAGE_CAP_CONFIG)
+    server: Gunicorn | None = None
     try:
         episodes = instance.seed(clients=2)
         client_id = _client_of(instance, episodes[0])
@@ -141,6 +142,8 @@ def test_disk_full_refuses_writes_keeps_data(how: str, tmp_path: Path) -> None:
             f"integrity ok; {BEFORE} earlier found; 3 saved again after room was made"
         )
     finally:
+        if server is not None:
+            server.stop()
         if how == "tmpfs":
             subprocess.run(["umount", "-l", str(disk)], check=False)
 
