@@ -201,9 +201,11 @@ class ClinicalTextTests(TextLimitTestCase):
             manual=True,
         )
         url = reverse("milestone_message", args=[milestone.pk])
-        response = self.client.post(url, {"text": "c" * 281})
+        response = self.client.post(url, {"text": "c" * 281, "queue": "1"})
         self.assertContains(response, too_long(281, 280))
-        self.client.post(url, {"text": "c" * 280})
+        self.assertFalse(CelebrationMessage.objects.exists())
+        # A message within the limit is previewed first, then queued when confirmed.
+        self.client.post(url, {"text": "c" * 280, "queue": "1"})
         self.assertEqual(CelebrationMessage.objects.get().text, "c" * 280)
 
 
