@@ -28,6 +28,9 @@ MAILER = "portal"
 FILE_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 MAX_ATTEMPTS = 5
 UNSUBSCRIBE_SALT = "strides.portal.unsubscribe"
+# Marks mail that is private to its staff recipient (a wellbeing reminder): the demo's
+# Outbox page leaves it out.
+PRIVATE_HEADER = "X-Strides-Private"
 
 
 @dataclass(frozen=True)
@@ -137,6 +140,8 @@ def email_send(delivery_id: int) -> str:
     )
     if body["html"]:
         message.attach_alternative(body["html"], "text/html")
+    if delivery.kind == EmailKind.WELLBEING:
+        message.extra_headers[PRIVATE_HEADER] = "own-side"
     attempts = delivery.attempts + 1
     try:
         mailers[MAILER].send_messages([message])

@@ -143,6 +143,8 @@ class EmailKind(models.TextChoices):
     ALERT = "alert", _("Alert notice")
     CELEBRATION = "celebration", _("Celebration message")
     STORY = "story", _("Progress story link")
+    # A therapist's own check-in reminder: private to them, so admins' mail pages skip it.
+    WELLBEING = "wellbeing", _("Wellbeing check-in reminder")
 
 
 class EmailDelivery(models.Model):

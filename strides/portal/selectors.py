@@ -17,11 +17,12 @@ from strides.accounts.models import User
 from strides.accounts.permissions import readable_episodes, writable_episodes
 from strides.clients.models import Client, Episode
 from strides.instruments import list_instruments
-from strides.portal.mail import outbox_dir
+from strides.portal.mail import PRIVATE_HEADER, outbox_dir
 from strides.portal.models import (
     ClientPortal,
     DeliveryStatus,
     EmailDelivery,
+    EmailKind,
     Invitation,
     Purpose,
     Schedule,
@@ -163,6 +164,8 @@ def outbox_messages(limit: int = 50) -> list[OutboxMessage] | None:
                 continue
             message = message_from_bytes(chunk, policy=policy.default)
             assert isinstance(message, EmailMessage)
+            if message[PRIVATE_HEADER]:
+                continue
             text = _plain_text(message)
             links = PORTAL_LINK.findall(text)
             found.append(
@@ -178,7 +181,10 @@ def outbox_messages(limit: int = 50) -> list[OutboxMessage] | None:
 
 
 def deliveries(*, limit: int = 100) -> list[EmailDelivery]:
-    """Mail that has not gone out yet or failed, for admins (no bodies, only status)."""
+    """Mail that has not gone out yet or failed, for admins (no bodies, only status). A
+    therapist's own wellbeing reminders are theirs alone and not listed."""
     return list(
-        EmailDelivery.objects.exclude(status=DeliveryStatus.SENT).order_by("-created_at")[:limit]
+        EmailDelivery.objects.exclude(status=DeliveryStatus.SENT)
+        .exclude(kind=EmailKind.WELLBEING)
+        .order_by("-created_at")[:limit]
     )

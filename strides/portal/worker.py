@@ -1,4 +1,5 @@
-"""One round of `strides worker`: the schedule tick, then every ready task.
+"""One round of `strides worker`: the schedule tick (invitations, reminders, the
+therapists' own check-in reminders), then every ready task.
 
 Several workers may run at once (processes or threads): each task is claimed by one of
 them the way django-tasks-db's own worker does it (a row lock skipping locked rows, or
@@ -6,12 +7,14 @@ an exclusive transaction on SQLite), and the tick is safe to run twice (`schedul
 """
 
 from django.db.utils import OperationalError
+from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
 from strides.portal import schedules
+from strides.wellbeing.reminders import checkin_reminders_queue
 
 BACKEND = "default"
 QUEUE = "default"
@@ -38,6 +41,7 @@ def _claim(worker_id: str) -> DBTaskResult | None:
 def run_round(worker_id: str) -> dict[str, int]:
     """The tick, then the ready tasks one by one until none is left for this worker."""
     due = schedules.tick()
+    due["wellbeing_reminders"] = checkin_reminders_queue(today=timezone.localdate())
     runner = Worker(
         queue_names=[QUEUE],
         interval=0,

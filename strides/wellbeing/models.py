@@ -73,12 +73,15 @@ class Cadence(models.IntegerChoices):
 
 
 class CheckInSchedule(models.Model):
-    """How often the therapist wants to be reminded of a check-in (on their home page)."""
+    """How often the therapist wants to be reminded of a check-in (on their home page, and
+    by email through the worker when they have an address)."""
 
     therapist = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     every_days = models.PositiveSmallIntegerField(choices=Cadence.choices, default=Cadence.OFF)
+    # The due day the worker last emailed a reminder for (once per due day).
+    reminded_for = models.DateField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

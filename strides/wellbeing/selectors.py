@@ -322,7 +322,7 @@ def resources() -> list[tuple[str, str]]:
     return found
 
 
-def _next_due(schedule: CheckInSchedule | None, last: date | None) -> date | None:
+def next_checkin_due(schedule: CheckInSchedule | None, last: date | None) -> date | None:
     if schedule is None or not schedule.every_days:
         return None
     if last is None:
@@ -373,7 +373,7 @@ def wellbeing(*, actor: User) -> Wellbeing:
         concern=any(latest_bands.get(code) == HIGH for code in CONCERN_SUBSCALES),
         resources=resources(),
         schedule=schedule,
-        next_due=_next_due(schedule, checkins[-1].taken_on if checkins else None),
+        next_due=next_checkin_due(schedule, checkins[-1].taken_on if checkins else None),
     )
 
 
@@ -392,5 +392,5 @@ def checkin_reminder(*, actor: User) -> date | None:
         .values_list("taken_on", flat=True)
         .first()
     )
-    due = _next_due(schedule, last)
+    due = next_checkin_due(schedule, last)
     return due if due is not None and due <= timezone.localdate() else None
