@@ -10,6 +10,7 @@ from django.test import TransactionTestCase
 
 BEFORE = ("alerts", "0001_initial")
 AFTER = ("alerts", "0004_alert_one_open_per_measure")
+LATEST = ("alerts", "0005_encrypt_action_note")
 
 
 class AlertMigrationTests(TransactionTestCase):
@@ -23,6 +24,8 @@ class AlertMigrationTests(TransactionTestCase):
         return executor.loader.project_state(targets).apps
 
     def test_stacked_open_alerts_are_merged_into_the_oldest(self) -> None:
+        # Later tests on this database (other TransactionTestCases) need the whole schema.
+        self.addCleanup(self.migrate, LATEST)
         old = self.migrate(BEFORE)
         client = old.get_model("clients", "Client").objects.create(display_name="Stacked")
         user = old.get_model("accounts", "User").objects.create(username="t", role="therapist")
