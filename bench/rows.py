@@ -66,7 +66,7 @@ def insert_rows(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> No
     columns = ", ".join(quote(field.column or field.attname) for field in fields)
     # Table and column names come from the model's metadata, quoted; values are parameters.
     sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "  # noqa: S608
+        f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "  # noqa: S608  # nosec B608
         f"VALUES ({', '.join(['%s'] * len(fields))})"
     )
     names = [field.attname for field in fields]
