@@ -35,11 +35,14 @@ def test_no_client_data_in_logs(tmp_path: Path) -> None:
         browser = Browser(server.base)
         browser.sign_in("rita")
         today = time.strftime("%Y-%m-%d")
+        # The episode starts a week ago, so the appointment an hour ago is inside it even
+        # just after midnight.
+        week_ago = time.strftime("%Y-%m-%d", time.localtime(time.time() - 7 * 86400))
         made = browser.post(
             "/clients/new/",
             {
                 "display_name": NAME,
-                "episode_start": today,
+                "episode_start": week_ago,
                 "presenting_problem": NOTE,
                 "anxiety_measure": "gad7",
                 "milestones_enabled": "on",
