@@ -2,9 +2,11 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import F, QuerySet, Window
+from django.db.models.functions import FirstValue
 
 from strides.accounts.models import User
 from strides.accounts.permissions import Access, episode_access, record_for_actor
@@ -163,26 +165,26 @@ def risk_instruments() -> list[str]:
     return [i.code for i in list_instruments() if i.risk_items]
 
 
-def latest_risk_endorsed(*, episodes: QuerySet[Episode]) -> Exists:
-    """For a client queryset: the latest risk-capable assessment of an active episode
-    among `episodes` (those the actor may read) endorsed a risk item."""
-    latest = Assessment.objects.filter(
-        episode__in=episodes,
-        episode__client=OuterRef(OuterRef("pk")),
-        episode__end__isnull=True,
-        is_current=True,
-        instrument_code=OuterRef("instrument_code"),
-    ).order_by("-taken_on", "-id")
-    return Exists(
+def risk_endorsed_clients(*, episodes: QuerySet[Episode]) -> QuerySet[Any, Any]:
+    """The ids of clients whose latest risk-capable assessment (per instrument) in an open
+    episode among `episodes` (those the actor may read) endorsed a risk item. Set-based:
+    each row carries its (client, instrument)'s latest answer once, a window, for use in
+    a non-correlated `IN` (the risk is read after the ranking, never before it)."""
+    return (
         Assessment.objects.filter(
-            episode__in=episodes,
-            episode__client=OuterRef("pk"),
-            episode__end__isnull=True,
+            episode__in=episodes.filter(end__isnull=True),
             is_current=True,
-            has_risk=True,
             instrument_code__in=risk_instruments(),
-            pk=Subquery(latest.values("pk")[:1]),
         )
+        .annotate(
+            latest_has_risk=Window(
+                FirstValue("has_risk"),
+                partition_by=[F("episode__client_id"), F("instrument_code")],
+                order_by=[F("taken_on").desc(), F("id").desc()],
+            )
+        )
+        .filter(latest_has_risk=True)
+        .values("episode__client_id")
     )
 
 

@@ -8,11 +8,23 @@ fixed lists, never from raw input.
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Value, When, Window
+from django.db.models import (
+    BooleanField,
+    Case,
+    ExpressionWrapper,
+    F,
+    Max,
+    Min,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +33,7 @@ from django.utils.translation import ngettext
 from strides.accounts.models import User
 from strides.accounts.permissions import readable_episodes
 from strides.alerts.models import Alert, AlertStatus
+from strides.assessments.selectors import risk_endorsed_clients
 from strides.audit.services import audit_record
 from strides.clients.models import AppointmentStatus, Client, Episode
 from strides.clients.selectors import caseload
@@ -45,14 +58,15 @@ STATUS_FILTERS = {
     OVERDUE: _("Overdue for a measure"),
     "unmeasured": _("No measures yet"),
 }
+BY_NAME = ["client__display_name", "client_id"]
 SORTS = {
-    "name": (_("Name"), ["display_name", "id"]),
+    "name": (_("Name"), BY_NAME),
     "status": (
         _("Needs attention first"),
-        ["-progress_risk", "-progress_open_alerts", "progress_status", "display_name"],
+        ["-progress_risk", "-progress_open_alerts", "progress_status", *BY_NAME],
     ),
-    "last_assessed": (_("Longest since last measure"), ["progress_last_assessed", "display_name"]),
-    "next_appointment": (_("Next appointment"), ["next_appointment", "display_name"]),
+    "last_assessed": (_("Longest since last measure"), ["progress_last_assessed", *BY_NAME]),
+    "next_appointment": (_("Next appointment"), ["next_appointment", *BY_NAME]),
 }
 
 
@@ -97,6 +111,8 @@ class RowMeasure:
 @dataclass(frozen=True)
 class CaseloadRow:
     client: Client
+    open: bool  # the current episode is open (an ended one shows only with "ended")
+    therapist_name: str  # the current episode's therapist
     url: str
     measures: list[RowMeasure]  # every planned measure, the main one first
     main_name: str
@@ -119,24 +135,31 @@ class CaseloadPage:
     page: Page[Any]
 
 
-def _progress(field: str) -> Subquery:
-    """The stored progress of the row's current episode (one the actor may read), if open."""
-    active = EpisodeProgress.objects.filter(
-        episode_id=OuterRef("current_episode"), episode__end__isnull=True
-    )
-    return Subquery(active.values(field)[:1])
+def _progress(field: str) -> Case:
+    """The stored progress of the row's current episode, while it is open."""
+    return Case(When(end__isnull=True, then=F(f"progress__{field}")))
 
 
 def _next_appointment(actor: User) -> Min:
-    """The next scheduled appointment of an open episode the actor may read."""
+    """For caseload rows (episodes): the client's next scheduled appointment in an open
+    episode the actor may read (a join and an aggregate, not a lookup per row)."""
     return Min(
-        "episodes__appointments__at",
+        "client__episodes__appointments__at",
         filter=Q(
-            episodes__end__isnull=True,
-            episodes__in=readable_episodes(actor),
-            episodes__appointments__status=AppointmentStatus.SCHEDULED,
-            episodes__appointments__at__gte=timezone.now(),
+            client__episodes__end__isnull=True,
+            client__episodes__in=readable_episodes(actor),
+            client__episodes__appointments__status=AppointmentStatus.SCHEDULED,
+            client__episodes__appointments__at__gte=timezone.now(),
         ),
+    )
+
+
+def _risk_endorsed(actor: User, episodes: QuerySet[Episode] | None = None) -> ExpressionWrapper:
+    """For caseload rows: the client's latest risk-capable answer (among the episodes the
+    actor may read, or `episodes` of them) endorsed a risk item."""
+    readable = readable_episodes(actor) if episodes is None else episodes
+    return ExpressionWrapper(
+        Q(client_id__in=risk_endorsed_clients(episodes=readable)), output_field=BooleanField()
     )
 
 
@@ -154,21 +177,25 @@ SORT_NEEDS: dict[str, dict[str, Callable[[User], Any]]] = {
 }
 
 
-def _page_facts(actor: User, members: list[Any]) -> tuple[dict[int, Episode], dict[int, Any]]:
-    """The current episode of each page client (the one the caseload chose among the
-    episodes the actor may read) with its stored progress, and their next appointment:
-    two queries however long the caseload is."""
-    current = {client.current_episode: client.pk for client in members if client.current_episode}
-    episodes = {
-        current[episode.pk]: episode
-        for episode in Episode.objects.filter(pk__in=list(current)).select_related("progress")
+def _page_episodes(actor: User, ids: list[int]) -> list[tuple[Episode, bool, datetime | None]]:
+    """The page's current episodes, in the page's order, with client, therapist, stored
+    progress, risk and next appointment: two queries for the 25 rows however long the
+    caseload is (the query that orders the whole caseload carries only ids)."""
+    found = {
+        episode.pk: episode
+        for episode in Episode.objects.filter(pk__in=ids).select_related(
+            "client", "therapist", "progress"
+        )
     }
-    upcoming = dict(
-        Client.objects.filter(pk__in=[client.pk for client in members])
-        .annotate(next_at=_next_appointment(actor))
-        .values_list("pk", "next_at")
-    )
-    return episodes, upcoming
+    clients = [episode.client_id for episode in found.values()]
+    page_readable = readable_episodes(actor).filter(client_id__in=clients)
+    facts = {
+        pk: (risk, next_at)
+        for pk, risk, next_at in Episode.objects.filter(pk__in=ids)
+        .annotate(risk=_risk_endorsed(actor, page_readable), next_at=_next_appointment(actor))
+        .values_list("pk", "risk", "next_at")
+    }
+    return [(found[pk], *facts[pk]) for pk in ids if pk in found]
 
 
 def _stored_progress(episode: Episode | None) -> EpisodeProgress | None:
@@ -216,7 +243,7 @@ def _in_days(days: int | None) -> str:
 
 def caseload_rows(*, actor: User, filters: CaseloadFilters, page: Any = 1) -> CaseloadPage:
     """One page of the caseload (25 rows), ordered and filtered over the whole of it."""
-    clients: QuerySet[Client] = caseload(
+    episodes: QuerySet[Episode] = caseload(
         actor=actor, query=filters.query, include_ended=filters.include_ended
     )
     today = timezone.localdate()
@@ -226,11 +253,12 @@ def caseload_rows(*, actor: User, filters: CaseloadFilters, page: Any = 1) -> Ca
         needs["progress_last_assessed"] = lambda _actor: _progress("last_assessed_on")
     if filters.risk_only:
         needs["progress_risk"] = lambda _actor: _progress("has_open_risk")
-    clients = clients.annotate(**{name: make(actor) for name, make in needs.items()})
+        needs["risk_endorsed"] = _risk_endorsed
+    episodes = episodes.annotate(**{name: make(actor) for name, make in needs.items()})
     if filters.status == "unmeasured":
-        clients = clients.filter(Q(progress_status="") | Q(progress_status__isnull=True))
+        episodes = episodes.filter(Q(progress_status="") | Q(progress_status__isnull=True))
     elif filters.status:
-        clients = clients.filter(
+        episodes = episodes.filter(
             status_filter(
                 filters.status,
                 today=today,
@@ -239,17 +267,17 @@ def caseload_rows(*, actor: User, filters: CaseloadFilters, page: Any = 1) -> Ca
             )
         )
     if filters.risk_only:
-        clients = clients.filter(Q(progress_risk=True) | Q(risk_endorsed=True))
+        episodes = episodes.filter(Q(progress_risk=True) | Q(risk_endorsed=True))
     order = [
         F(name[1:]).desc(nulls_last=True) if name.startswith("-") else F(name).asc(nulls_last=True)
         for name in SORTS[filters.sort][1]
     ]
-    current = Paginator(clients.order_by(*order), CASELOAD_PAGE_SIZE).get_page(page)
-    members: list[Any] = list(current.object_list)  # Clients carrying the annotations
-    episodes, upcoming = _page_facts(actor, members)
+    ordered = episodes.order_by(*order).values_list("pk", flat=True)
+    current = Paginator(ordered, CASELOAD_PAGE_SIZE).get_page(page)
     rows = []
-    for client in members:
-        episode = episodes.get(client.pk)
+    for episode, risk_endorsed, next_at in _page_episodes(actor, list(current.object_list)):
+        client = episode.client
+        open_now = episode.end is None
         stored = _stored_progress(episode)
         last = stored.last_assessed_on if stored else None
         days = (today - last).days if last else None
@@ -269,13 +297,15 @@ def caseload_rows(*, actor: User, filters: CaseloadFilters, page: Any = 1) -> Ca
             lower_is_better=lower_is_better(main_code),
             explanation=shown.explanation,
         )
-        if not reason and client.has_open_episode and measures:
+        if not reason and open_now and measures:
             reason = str(_("No measures yet: give %(name)s to set a baseline.")) % {
                 "name": measures[0].name
             }
         rows.append(
             CaseloadRow(
                 client=client,
+                open=open_now,
+                therapist_name=episode.therapist.username,
                 url=reverse("client_detail", args=[client.pk]),
                 measures=measures,
                 main_name=main.name if main else "",
@@ -285,11 +315,11 @@ def caseload_rows(*, actor: User, filters: CaseloadFilters, page: Any = 1) -> Ca
                 explanation=shown.explanation,
                 reason=reason,
                 sparkline_svg=main.sparkline_svg if main else "",
-                risk=bool((stored and stored.has_open_risk) or client.risk_endorsed),
+                risk=bool((stored and stored.has_open_risk) or risk_endorsed),
                 open_alerts=stored.open_alerts if stored else 0,
                 days_since_assessment=days,
                 since_last_measure=_in_days(days),
-                next_appointment=upcoming.get(client.pk),
+                next_appointment=next_at,
             )
         )
     return CaseloadPage(rows=rows, page=current)

@@ -77,7 +77,7 @@ class LaterEpisodeOfSomeoneElseTests(HandoverTestCase):
             ended = self.client.get(reverse("caseload"), {"ended": "1"})
             row = next(r for r in ended.context["rows"] if r.client == self.handover)
             self.assertEqual((row.status, row.risk, row.next_appointment), ("", False, None))
-            self.assertEqual(row.client.therapist_name, "tess")
+            self.assertEqual(row.therapist_name, "tess")
             self.assertNotContains(self.client.get(reverse("attention")), "Jordan Handover")
             self.assertNotContains(self.client.get(reverse("wins")), NEW_MILESTONE)
 

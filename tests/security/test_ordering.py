@@ -3,7 +3,6 @@ it first unless told): the current episode and its therapist, and wins to celebr
 Run on both: `STRIDES_DATABASE_URL=postgres://... pytest tests/security/test_ordering.py`."""
 
 from datetime import date, timedelta
-from typing import Any
 
 from django.db.models import Count
 from django.test import TestCase
@@ -23,8 +22,8 @@ from tests.base import PersonaTestCase
 
 def therapist_name(actor: User, client: Client, include_ended: bool = False) -> str:
     """The therapist the actor's caseload shows for the client."""
-    row: Any = caseload(actor=actor, include_ended=include_ended).get(pk=client.pk)
-    return str(row.therapist_name)
+    row = caseload(actor=actor, include_ended=include_ended).select_related("therapist")
+    return row.get(client=client).therapist.username
 
 
 class CurrentEpisodeTests(PersonaTestCase):

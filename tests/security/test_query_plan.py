@@ -68,8 +68,8 @@ class QueryPlanTests(PersonaTestCase):
                 plan = query_plan(queryset)
                 self.assertEqual(per_row_steps(plan), [], (persona.username, name, plan))
             if connection.vendor == "sqlite":
-                # The caseload's own columns are per row by design; its clients are
-                # found by primary key from the rule's set, not by scanning them all.
+                # The caseload's rows are the current episodes, ranked once from the
+                # rule's set and found by primary key, never one lookup per client.
                 plan = query_plan(caseload(actor=persona, include_ended=True))
-                self.assertIn("SEARCH clients_client USING INTEGER PRIMARY KEY", plan[0])
-                self.assertEqual([step for step in plan if "SCAN" in step], [], plan)
+                self.assertIn("SEARCH clients_episode USING INTEGER PRIMARY KEY", plan[0])
+                self.assertEqual([step for step in plan if "CORRELATED" in step], [], plan)
