@@ -20,7 +20,9 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
+from bench.clinic_outcomes import OutcomesTiming
 from bench.network import BENCH_PASSWORD, NetworkSize
+from bench.portal_load import PortalLoad, run_portal_load
 from bench.server import Browser, serving, worker_rss_mb
 from strides.progress import classify_many
 
@@ -64,6 +66,7 @@ class GrowthPoint:
     floor: Timing
     small: Timing
     large: Timing
+    outcomes: OutcomesTiming
 
 
 @dataclass
@@ -77,6 +80,9 @@ class DatabaseRun:
     worker_rss_mb: list[float]
     growth: list[GrowthPoint] = field(default_factory=list)
     pdf_seconds: float | None = None  # one PDF report of the client-page case, best of 3
+    outcomes: OutcomesTiming | None = None
+    portal: PortalLoad | None = None
+    rss_after_portal_mb: list[float] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -225,22 +231,38 @@ def _load(env: dict[str, str], size: NetworkSize) -> tuple[dict[str, Any], float
     return loaded, time.perf_counter() - start
 
 
+def _portal(env: dict[str, str], port: int, seconds: float) -> PortalLoad:
+    return run_portal_load(
+        port,
+        make_tokens=lambda count: _worker(env, "invitations", "--count", str(count))["tokens"],
+        count_stored=lambda: int(_worker(env, "portal-count")["stored"]),
+        seconds=seconds,
+    )
+
+
 def run_database(
-    target: Target, size: NetworkSize, requests: int, growth_requests: int | None
+    target: Target,
+    size: NetworkSize,
+    requests: int,
+    growth_requests: int | None,
+    portal_seconds: float,
 ) -> DatabaseRun:
-    """Load, serve and time the network on one database; `growth_requests=None` skips
-    the smaller growth networks."""
+    """Load, serve and time the network on one database, then the portal load run;
+    `growth_requests=None` skips the smaller growth networks."""
     with network_env(target, "") as env:
         loaded, load_seconds = _load(env, size)
         pages = _pages(loaded)
         spec = [[p.key, loaded["users"][p.user], p.path] for p in pages]
         queries = _worker(env, "queries", "--pages", json.dumps(spec))["queries"]
         pdf = _worker(env, "pdf", "--client", str(loaded["client_page_id"]))["seconds"]
+        outcomes = OutcomesTiming(**_worker(env, "outcomes"))
         with serving(env, Path(env["STRIDES_VAR_DIR"]) / "serve.log") as (port, master):
             floor, timings, sizes = _time_pages(
                 port, loaded, pages, requests, f"{target.database}: pages"
             )
             rss = worker_rss_mb(master)
+            portal = _portal(env, port, portal_seconds)
+            rss_after_portal = worker_rss_mb(master)
     run = DatabaseRun(
         database=target.database,
         size=size,
@@ -250,6 +272,9 @@ def run_database(
         pages=[PageResult(p.label, timings[p.key], queries[p.key], sizes[p.key]) for p in pages],
         worker_rss_mb=rss,
         pdf_seconds=pdf,
+        outcomes=outcomes,
+        portal=portal,
+        rss_after_portal_mb=rss_after_portal,
     )
     if growth_requests is None:
         return run
@@ -264,6 +289,7 @@ def run_database(
             floor,
             main["caseload_small"].timing,
             main["caseload_large"].timing,
+            outcomes,
         )
     )
     return run
@@ -285,12 +311,15 @@ def _growth_point(target: Target, size: NetworkSize, factor: int, requests: int)
     smaller = growth_size(size, factor)
     with network_env(target, f"_g{factor}") as env:
         loaded, _seconds = _load(env, smaller)
+        outcomes = OutcomesTiming(**_worker(env, "outcomes"))
         pages = _pages(loaded)[:2]
         with serving(env, Path(env["STRIDES_VAR_DIR"]) / "serve.log") as (port, _master):
             floor, timings, _sizes = _time_pages(
                 port, loaded, pages, requests, f"{target.database}: growth {factor}x"
             )
-    return GrowthPoint(factor, smaller, floor, timings["caseload_small"], timings["caseload_large"])
+    return GrowthPoint(
+        factor, smaller, floor, timings["caseload_small"], timings["caseload_large"], outcomes
+    )
 
 
 def run_classify(pairs: int = CLASSIFY_PAIRS, repeats: int = 5) -> ClassifyResult:

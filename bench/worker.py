@@ -7,6 +7,9 @@ touch the caller's database. Each phase prints one JSON object as its last line.
     load SCALE ... migrate, bulk-load the network, print counts and the pages to time
     queries ...... print the number of SQL queries of each timed page
     pdf CLIENT ... time the PDF progress report of that client's episode
+    outcomes ..... time clinic outcomes against a bare scan of the same rows
+    invitations .. create portal invitations (PHQ-9 and GAD-7) and print their links' tokens
+    portal-count . count the assessments the portal stored
 """
 
 import argparse
@@ -80,6 +83,40 @@ def _pdf(args: argparse.Namespace) -> dict[str, Any]:
     return {"seconds": pdf_report_seconds(episode_id=client_page_episode(args.client))}
 
 
+def _outcomes(_args: argparse.Namespace) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    from bench.clinic_outcomes import measure
+
+    return asdict(measure())
+
+
+def _invitations(args: argparse.Namespace) -> dict[str, Any]:
+    from itertools import cycle
+
+    from bench.network import LARGE_THERAPIST
+    from bench.portal_load import INSTRUMENTS
+    from strides.accounts.models import User
+    from strides.clients.models import Episode
+    from strides.portal.services import invitation_create
+
+    therapist = User.objects.get(username=LARGE_THERAPIST)
+    episodes = cycle(list(Episode.objects.filter(therapist=therapist, end__isnull=True)))
+    tokens = [
+        invitation_create(
+            actor=therapist, episode=next(episodes), instruments=list(INSTRUMENTS), send_email=False
+        ).token
+        for _ in range(args.count)
+    ]
+    return {"tokens": tokens}
+
+
+def _portal_count(_args: argparse.Namespace) -> dict[str, Any]:
+    from strides.assessments.models import Assessment, Mode
+
+    return {"stored": Assessment.objects.filter(mode=Mode.PORTAL).count()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.worker")
     phases = parser.add_subparsers(dest="phase", required=True)
@@ -90,9 +127,21 @@ def main() -> None:
     queries.add_argument("--pages", required=True, help="[[label, username, path], ...] as JSON")
     pdf = phases.add_parser("pdf")
     pdf.add_argument("--client", type=int, required=True, help="the client-page case's id")
+    invitations = phases.add_parser("invitations")
+    invitations.add_argument("--count", type=int, required=True)
+    phases.add_parser("portal-count")
+    phases.add_parser("outcomes")
     args = parser.parse_args()
     _setup()
-    phase = {"load": _load, "queries": _queries, "pdf": _pdf}[args.phase]
+    phases_run = {
+        "load": _load,
+        "queries": _queries,
+        "pdf": _pdf,
+        "invitations": _invitations,
+        "portal-count": _portal_count,
+        "outcomes": _outcomes,
+    }
+    phase = phases_run[args.phase]
     result = phase(args)
     sys.stdout.write(json.dumps(result) + "\n")
 

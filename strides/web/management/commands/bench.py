@@ -38,6 +38,12 @@ class Command(BaseCommand):
             help="skip the growth runs on networks of 1/16 and 1/4 the size",
         )
         parser.add_argument(
+            "--portal-seconds",
+            type=float,
+            default=60,
+            help="how long the portal load run submits (after a calibration round)",
+        )
+        parser.add_argument(
             "--output", default="bench/RESULTS.md", help="where to write the results"
         )
 
@@ -46,13 +52,18 @@ class Command(BaseCommand):
         requests = options["requests"]
         if requests < 1:
             raise CommandError("--requests must be at least 1")
+        if options["portal_seconds"] <= 0:
+            raise CommandError("--portal-seconds must be above 0")
         try:
             size = NetworkSize.scaled(scale)
             targets = [sqlite_target()]
             if options["database_url"]:
                 targets.append(postgres_target(options["database_url"]))
             growth_requests = None if options["no_growth"] else max(1, min(requests, 20))
-            runs = [run_database(target, size, requests, growth_requests) for target in targets]
+            runs = [
+                run_database(target, size, requests, growth_requests, options["portal_seconds"])
+                for target in targets
+            ]
         except ValueError as error:
             raise CommandError(str(error)) from error
         classify = run_classify()
