@@ -6,6 +6,7 @@ import io
 import re
 from datetime import timedelta
 from typing import Any
+from unittest import mock
 
 from django.core.management import call_command
 from django.test import override_settings
@@ -164,6 +165,18 @@ class AnsweringTests(PortalTestCase):
         thanks = self.client.get(reverse("portal_thanks"))
         self.assertContains(thanks, "Thank you")
         self.assertContains(thanks, "before you next meet")
+
+    def test_the_progress_is_refreshed_once_for_the_whole_submit(self) -> None:
+        # Two instruments, one refresh after both: the summary holds both measures.
+        real = services.progress_refresh
+        with (
+            mock.patch("strides.portal.services.progress_refresh", wraps=real) as here,
+            mock.patch("strides.assessments.services.progress_refresh", wraps=real) as per_one,
+        ):
+            self.complete(self.invite())
+        self.assertEqual((here.call_count, per_one.call_count), (1, 0))
+        self.tess_episode.refresh_from_db()
+        self.assertEqual(sorted(self.tess_episode.progress.measures), ["gad7", "phq9"])
 
     def test_the_same_link_is_refused_after_submitting(self) -> None:
         token = self.invite()

@@ -75,9 +75,12 @@ def assessment_record(
     submission_key: uuid.UUID,
     mode: str = Mode.IN_SESSION,
     appointment: Appointment | None = None,
+    refresh: bool = True,
 ) -> Assessment:
     """Score and store one administration. The same submission key (from the same actor,
-    in the same episode) stores it once."""
+    in the same episode) stores it once. `refresh=False` leaves the progress summary,
+    milestones and alerts to the caller, who stores several at once in one transaction
+    and refreshes once after the last (the portal's submit)."""
     require_write(actor=actor, episode=episode, action="assessment.record")
     if (existing := _existing(actor, episode, submission_key)) is not None:
         return existing
@@ -105,7 +108,8 @@ def assessment_record(
                 obj=assessment,
                 detail={"instrument": assessment.instrument_code},
             )
-            progress_refresh(actor=actor, episode=episode)
+            if refresh:
+                progress_refresh(actor=actor, episode=episode)
     except IntegrityError:
         # A concurrent double submit won the race: return what it stored.
         if (existing := _existing(actor, episode, submission_key)) is not None:

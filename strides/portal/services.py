@@ -270,6 +270,7 @@ def portal_submit(
                     taken_on=today,
                     submission_key=_submission_key(invitation, code),
                     mode=Mode.PORTAL,
+                    refresh=False,  # once below, for every answer of this submit
                 )
             )
         ratings: list[GoalRating] = []
@@ -280,8 +281,8 @@ def portal_submit(
                 if goal is None or not 0 <= rating <= 10 or rating % Decimal("0.5") != 0:
                     continue
                 ratings.append(_client_goal_rating(goal, rating, invitation, today))
-            if ratings:
-                progress_refresh(actor=None, episode=episode)
+        if stored or ratings:
+            progress_refresh(actor=actor if stored else None, episode=episode)
         has_risk = any(a.has_risk for a in stored)
         audit_record(
             actor=None,
