@@ -9,7 +9,7 @@ from django.db import connection
 from django.urls import reverse
 
 from strides.audit.models import AuditEvent
-from strides.audit.services import audit_record
+from strides.audit.services import audit_batch, audit_record
 from strides.audit.verify import verify_chain
 from tests.base import PersonaTestCase
 
@@ -85,7 +85,29 @@ class AuditChainTests(PersonaTestCase):
         from strides.audit import services
 
         public = [name for name in dir(services) if name.startswith("audit_")]
-        self.assertEqual(public, ["audit_record"])
+        self.assertEqual(public, ["audit_batch", "audit_record"])  # both only append
+
+    def test_a_batch_appends_its_events_together_at_its_end(self) -> None:
+        audit_record(actor=self.tess, action="client.view", client=self.tess_client)
+        with audit_batch():
+            for action in ("assessment.record", "assessment.record", "portal.submit"):
+                audit_record(actor=None, actor_label="portal", action=action)
+            self.assertEqual(AuditEvent.objects.count(), 1)  # the head is not locked yet
+        events = list(AuditEvent.objects.order_by("id"))
+        self.assertEqual(
+            [e.action for e in events][1:], ["assessment.record"] * 2 + ["portal.submit"]
+        )
+        self.assertEqual([e.prev_hash for e in events[1:]], [e.hash for e in events[:-1]])
+        self.assertIn("intact: 4 events", self.verify_output())
+
+    def test_a_batch_that_raises_writes_nothing(self) -> None:
+        with self.assertRaises(RuntimeError), audit_batch():
+            audit_record(actor=self.tess, action="client.view", client=self.tess_client)
+            raise RuntimeError("the caller's transaction rolls back")
+        self.assertFalse(AuditEvent.objects.exists())
+        with audit_batch(), audit_batch():  # a nested batch joins the outer one
+            audit_record(actor=self.tess, action="client.view", client=self.tess_client)
+        self.assertIn("intact: 1 events", self.verify_output())
 
 
 class AuditPageTests(PersonaTestCase):

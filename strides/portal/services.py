@@ -23,7 +23,7 @@ from strides.accounts.permissions import require_write
 from strides.assessments.models import Assessment, Mode
 from strides.assessments.services import Answer, assessment_record
 from strides.audit.models import Outcome
-from strides.audit.services import audit_record
+from strides.audit.services import audit_batch, audit_record
 from strides.clients.models import Client, Episode
 from strides.goals.models import Goal, GoalRating, GoalStatus, RatingSource
 from strides.instruments import get_instrument
@@ -245,7 +245,9 @@ def portal_submit(
     skipped (the client was told). Raises AlreadySubmitted for every submit but one."""
     now = timezone.now()
     episode = Episode.objects.select_related("client", "therapist").get(pk=invitation.episode_id)
-    with transaction.atomic():
+    # One batch of audit events, appended at the end: concurrent submits wait for the
+    # chain's head only for that moment, not for each other's whole transaction.
+    with transaction.atomic(), audit_batch():
         claimed = Invitation.objects.filter(
             pk=invitation.pk, used_at__isnull=True, expires_at__gt=now
         ).update(used_at=now)
