@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from http.cookies import SimpleCookie
 from typing import Any
 
 from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
@@ -137,7 +138,7 @@ class AttackWorld(PersonaTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        cls.breaker = cls.make_user("breaker", Role.ADMIN)
+        cls.breaker = User.objects.create(username="breaker", role=Role.ADMIN)
         for admin in (cls.admin, cls.breaker):  # clinic exports need two-factor
             Authenticator.objects.create(user=admin, type=Authenticator.Type.TOTP, data={})
         cls.mine = build_side(cls.tess, cls.tess_client, cls.tess_episode, "Zqmine")
@@ -151,9 +152,9 @@ class AttackWorld(PersonaTestCase):
         tokens = {
             persona: token_create(actor=user, user=user, name="attack", write=True)[1]
             for persona, user in cls.staff().items()
-            if persona != "owner"
+            if persona not in ("owner", "other")
         }
-        cls.tokens = {"owner": cls.mine.token, **tokens}
+        cls.tokens = {"owner": cls.mine.token, "other": cls.theirs.token, **tokens}
 
     @classmethod
     def staff(cls) -> dict[str, User]:
@@ -167,9 +168,15 @@ class AttackWorld(PersonaTestCase):
 
     def setUp(self) -> None:
         super().setUp()
+        # One test client per CSRF mode, reused: a new client loads the middleware anew
+        # (WhiteNoise scans the static files), which would dominate the suite's time.
+        self.clients = {
+            csrf: HttpClient(enforce_csrf_checks=csrf, raise_request_exception=False)
+            for csrf in (False, True)
+        }
         self.sessions: dict[str, str] = {}
         for persona, user in self.staff().items():
-            http = HttpClient()
+            http = self.http("anonymous")
             http.force_login(user)
             if user.role == Role.ADMIN:  # signed in just now with two-factor: may export
                 session = http.session
@@ -180,14 +187,15 @@ class AttackWorld(PersonaTestCase):
                 session["account_authentication_methods_user"] = str(user.pk)
                 session.save()
             self.sessions[persona] = http.cookies[settings.SESSION_COOKIE_NAME].value
-        http = HttpClient()
+        http = self.http("anonymous")
         opened = http.get(f"/p/o/{self.portal_token}")
         assert opened.status_code == 302, opened.status_code
         self.sessions["portal"] = http.cookies[settings.SESSION_COOKIE_NAME].value
 
     def http(self, persona: str, *, csrf: bool = False) -> HttpClient:
-        """A fresh test client carrying the persona's session (none for anonymous)."""
-        http = HttpClient(enforce_csrf_checks=csrf, raise_request_exception=False)
+        """A test client carrying only the persona's session (none for anonymous)."""
+        http = self.clients[csrf]
+        http.cookies = SimpleCookie()
         if persona in self.sessions:
             http.cookies[settings.SESSION_COOKIE_NAME] = self.sessions[persona]
         return http

@@ -8,11 +8,10 @@ for the other side's secret word: nobody outside a client's reach sees it in any
 API answer, export or error.
 """
 
+import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-import json
-import time
 from typing import Any
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -244,9 +243,7 @@ ACCESS: dict[str, Entry] = {
     "api:appointment_new": Entry(
         API_WRITE, methods=POST, api=True, body=_appointment_body, ok=ok(POST=(201,))
     ),
-    "api:appointment_detail": Entry(
-        API_READ, args=mine(appointment_id="appointment"), api=True
-    ),
+    "api:appointment_detail": Entry(API_READ, args=mine(appointment_id="appointment"), api=True),
     "api:assessment_list": Entry(API_LIST, api=True),
     "api:assessment_new": Entry(
         API_WRITE, methods=POST, api=True, body=_assessment_body, ok=ok(POST=(201,))
@@ -306,12 +303,8 @@ ACCESS: dict[str, Entry] = {
         WRITE, args=mine(episode_id="episode"), methods=POST, ok=ok(POST=(400,))
     ),
     "kiosk_new": Entry(WRITE, args=mine(invitation_id="invitation"), methods=POST),
-    "portal_story_toggle": Entry(
-        WRITE, args=mine(episode_id="episode"), methods=POST, ok=REDIRECT
-    ),
-    "portal_resubscribe": Entry(
-        WRITE, args=mine(episode_id="episode"), methods=POST, ok=REDIRECT
-    ),
+    "portal_story_toggle": Entry(WRITE, args=mine(episode_id="episode"), methods=POST, ok=REDIRECT),
+    "portal_resubscribe": Entry(WRITE, args=mine(episode_id="episode"), methods=POST, ok=REDIRECT),
     "schedule_new": Entry(WRITE, args=mine(episode_id="episode"), methods=POST, ok=ok(POST=(400,))),
     "schedule_stop": Entry(WRITE, args=mine(schedule_id="schedule"), methods=POST, ok=REDIRECT),
     "outbox": Entry(ADMIN),
@@ -360,7 +353,6 @@ class UrlWalkTests(AttackWorld):
         if entry.api:
             extra: dict[str, Any] = {"bearer": self.tokens.get(persona, "")}
             if method == "POST":
-                
                 return self.send(
                     persona,
                     "post",
@@ -381,28 +373,29 @@ class UrlWalkTests(AttackWorld):
         self.assertEqual(missing, [], "URL patterns without an entry in the attack table")
         self.assertEqual(sorted(set(ACCESS) - names), [], "entries for URLs that are gone")
         unexpected: list[str] = []
-        requests = 0
+        requests = shown = 0
         with outbox_settings()[0]:
             for name in sorted(names):
                 entry = ACCESS[name]
                 path = reverse(name, kwargs=entry.args(self))
                 if entry.query:
                     path = f"{path}?{entry.query}"
-                started = time.perf_counter()
                 for method in entry.methods:
                     for persona, expect in entry.rule_for(method).items():
                         answer = self.call(persona, entry, method, path)
                         requests += 1
                         problem = self.problem(persona, expect, entry.allowed(method), answer)
+                        shown += persona in MAY_SEE_MINE and self.mine.secret in answer.body
                         if problem:
                             unexpected.append(f"{method} {path} as {persona}: {problem}")
-                print("TIME", name, round(time.perf_counter() - started, 2))
         print(
             f"attack suite: {len(patterns)} URL patterns x {len(PERSONAS)} personas = "
-            f"{requests} requests, {len(unexpected)} unexpected"
+            f"{requests} requests, {len(unexpected)} unexpected; tess's client data "
+            f"in {shown} answers to those who read it, and in no other"
         )
         self.maxDiff = None
         self.assertEqual(unexpected, [])
+        self.assertGreater(shown, 50)  # the secret word is there to be found
 
     def problem(self, persona: str, expect: Expect, allowed: frozenset[int], answer: Answer) -> str:
         if not judge(expect, allowed, answer):
