@@ -256,6 +256,8 @@ class AttackInputTests(AttackWorld):
         after = fingerprint()
         changed = sorted(label for label in before if before[label] != after[label])
         # The form re-rendered (no assessment) and the portal submitted its own answers only.
+        portal_submission = {"audit.AuditChainHead", "audit.AuditEvent", "portal.Invitation"}
+        self.assertLessEqual(set(changed), portal_submission)
         self.assertFalse(Assessment.objects.filter(appointment=own_other).exists())
         self.assertFalse(GoalRating.objects.filter(goal=self.theirs.goal).exists())
         self.assertTrue(AccessToken.objects.get(user=self.otto, name="attack").is_usable)
@@ -417,6 +419,26 @@ class AttackInputTests(AttackWorld):
             requests += 1
             if answer.status != 200 or self.leak("owner", answer):
                 problems.append(f"caseload search {payload!r}: {answer.status}")
+        # Searching for another's client finds nothing, by name or by SQL (the page
+        # repeats the search words, so they leave out the secret word looked for).
+        for word in ("Tessclient", "Tessclient' OR '1'='1", "%"):
+            searches = [
+                self.send("other", "post", reverse("caseload"), {"q": word}),
+                self.send(
+                    "other",
+                    "get",
+                    "/api/v1/clients?" + urlencode({"display_name": word}),
+                    bearer=self.theirs.token,
+                ),
+            ]
+            requests += len(searches)
+            problems += [
+                f"search {word!r}: {a.status}"
+                for a in searches
+                if a.status != 200 or self.leak("other", a)
+            ]
+        found = self.send("owner", "post", reverse("caseload"), {"q": "Tessclient"})
+        self.assertIn(self.mine.secret, found.body)  # the same search finds her own client
         self.assertEqual(Client.objects.count(), clients)
         print(
             f"attack suite: {requests} requests with SQL in {len(PARAMETERS)} ordering and "
@@ -587,7 +609,8 @@ class AttackInputTests(AttackWorld):
                     if passed.status == 403 and "csrf" in passed.body.lower():
                         problems.append(f"{name}: refused even with a token")
                 counts[kind] += 1
-                if answer.status != expected:
+                refused_by_django = kind != "403" or "CSRF" in answer.body
+                if answer.status != expected or not refused_by_django:
                     problems.append(
                         f"POST {path} as {persona}: {answer.status}, expected {expected}"
                     )
@@ -613,9 +636,7 @@ class AttackInputTests(AttackWorld):
             attempts.append(
                 (f"sign-in {target}", self.send("anonymous", "post", login + query, sign_in))
             )
-            attempts.append(
-                (f"sign-in page {target}", self.send("anonymous", "get", login + query))
-            )
+            attempts.append((f"login page {target}", self.send("anonymous", "get", login + query)))
             attempts.append(
                 (
                     f"sign-out {target}",
@@ -661,6 +682,10 @@ class AttackInputTests(AttackWorld):
             f"({redirected} redirected), {len(problems)} off-site Locations"
         )
         self.assertEqual(problems, [])
+        # The sign-ins and confirmations succeeded, so their `next` was really weighed.
+        for label, answer in attempts:
+            if label.startswith(("sign-in ", "reauthenticate ")):
+                self.assertEqual(answer.status, 302, label)
         self.assertGreater(redirected, 10)
 
 
