@@ -44,7 +44,6 @@ from strides.wellbeing.services import moment_write
 from tests.base import PersonaTestCase, phq9_answers
 
 PERSONAS = ("owner", "other", "supervisor", "admin", "breakglass", "portal", "anonymous")
-STAFF_PERSONAS = PERSONAS[:5]
 
 
 @dataclass(frozen=True)

@@ -312,6 +312,7 @@ class AttackInputTests(AttackWorld):
                 "admin",
             ),
             ("staff_edit", [self.tess.pk], {"role": Role.THERAPIST}, "owner"),
+            ("episode_transfer", [mine.episode.pk], {"therapist": self.sam.pk}, "admin"),
         ]
         answers = []
         for name, args, data, persona in forms:
@@ -319,8 +320,9 @@ class AttackInputTests(AttackWorld):
             answers.append(
                 (name, self.send(persona, "post", reverse(name, args=args), posted, keep=True))
             )
-        # Each form did its own work (a therapist edits no staff account: 404).
-        saved = {"api_tokens": 200, "staff_edit": 404}
+        # Each form did its own work; a therapist edits no staff account (404) and an
+        # episode goes only to an active therapist (the form is shown again).
+        saved = {"api_tokens": 200, "staff_edit": 404, "episode_transfer": 200}
         statuses = {name: answer.status for name, answer in answers}
         self.assertEqual(statuses, {name: saved.get(name, 302) for name, *_rest in forms})
         mine.client.refresh_from_db()

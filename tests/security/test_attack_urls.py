@@ -64,6 +64,7 @@ TOTP_HELD = rule(E.HIDDEN, E.HIDDEN, E.HIDDEN, E.OK, E.OK, E.NOT_HERE, E.SIGN_IN
 NO_RECOVERY_CODES = rule(*[E.HIDDEN] * 5, E.NOT_HERE, E.SIGN_IN)
 SIGNED_OUT = rule(*[E.SIGN_IN] * 5, E.NOT_HERE, E.SIGN_IN)
 
+JSON_TYPE = "application/json"
 Args = Callable[[AttackWorld], dict[str, Any]]
 Body = Callable[[AttackWorld], dict[str, Any]]
 GET = ("GET",)
@@ -351,17 +352,13 @@ class UrlWalkTests(AttackWorld):
     def call(self, persona: str, entry: Entry, method: str, path: str) -> Answer:
         body = entry.body(self) if entry.body is not None else {}
         if entry.api:
-            extra: dict[str, Any] = {"bearer": self.tokens.get(persona, "")}
+            bearer = self.tokens.get(persona, "")
             if method == "POST":
+                json_body = json.dumps(body)
                 return self.send(
-                    persona,
-                    "post",
-                    path,
-                    json.dumps(body),
-                    content_type="application/json",
-                    **extra,
+                    persona, "post", path, json_body, bearer=bearer, content_type=JSON_TYPE
                 )
-            return self.send(persona, "get", path, **extra)
+            return self.send(persona, "get", path, bearer=bearer)
         if method == "POST" and persona == "portal":
             body = {**body, "portal_csrf": self.portal_csrf()}
         return self.send(persona, method.lower(), path, body if method == "POST" else None)
