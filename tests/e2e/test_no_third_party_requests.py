@@ -20,14 +20,14 @@ import pytest
 from django.test import override_settings
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from strides.clients.models import Episode
+from strides.clients.models import Client, Episode
 from strides.clients.services import break_glass_open
 from strides.portal import mail, services
 from strides.portal.kiosk import kiosk_code_create
 from strides.portal.models import ClientPortal
 from tests.e2e.crawl import Recorder, crawl, origin_of, visit
-from tests.e2e.day_clinic import DayClinic, day_clinic
-from tests.e2e.helpers import sign_in
+from tests.e2e.day_clinic import DayClinic, day_clinic_again
+from tests.e2e.helpers import signed_in
 from tests.portal_helpers import outbox_settings, run_worker
 
 pytestmark = pytest.mark.e2e
@@ -57,11 +57,10 @@ class Portal:
 def clinic(live_server) -> Iterator[tuple[DayClinic, Portal]]:
     mail_settings, _folder = outbox_settings()
     with mail_settings, override_settings(STRIDES_BASE_URL=live_server.url):
-        clinic = day_clinic()
-        episode = clinic.recovering.episodes.get()
+        clinic = day_clinic_again()
+        Client.objects.filter(pk=clinic.recovering.pk).update(email="remy@example.org")
         ClientPortal.objects.create(client=clinic.recovering, story_enabled=True)
-        clinic.recovering.email = "remy@example.org"
-        clinic.recovering.save()
+        episode = clinic.recovering.episodes.get()
         answer = services.invitation_create(
             actor=clinic.tess, episode=episode, instruments=["phq9", "gad7"], include_goals=True
         )
@@ -130,7 +129,7 @@ def test_every_page_as_every_persona_asks_only_the_app(
     def staff(persona: str, username: str, starts: list[str], done: list[str]) -> None:
         context = new_context(browser, recorder, DESK)
         page = context.new_page()
-        sign_in(page, origin, username)
+        signed_in(page, origin, username)
         visited[persona] = crawl(page, origin, starts, PAGES, KIND, done)
         context.close()
 
