@@ -29,6 +29,14 @@ def signed_in(page: Page, base_url: str, username: str) -> None:
     browser.force_login(User.objects.get(username=username))
     cookie = browser.cookies[settings.SESSION_COOKIE_NAME]
     page.context.add_cookies(
-        [{"name": cookie.key, "value": cookie.value, "url": base_url, "httpOnly": True}]
+        [
+            {
+                "name": cookie.key,
+                "value": cookie.value,
+                "url": base_url,
+                "httpOnly": True,
+                "sameSite": "Lax",
+            }
+        ]
     )
     page.goto(f"{base_url}/")
