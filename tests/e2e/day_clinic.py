@@ -3,11 +3,14 @@ caseload with a client who is not on track, one who is recovering (with a goal a
 celebration opt-in), one with a risk item endorsed, an ended episode and a few more;
 otto's client; sam supervising tess; an admin."""
 
+import sqlite3
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 from django.utils import timezone
 
 from strides.accounts.models import Role, User
@@ -116,6 +119,32 @@ def day_clinic() -> DayClinic:
             submission_key=uuid.uuid4(),
         )
     return DayClinic(tess, otto, sam, admin, struggling, recovering, at_risk)
+
+
+# The clinic as first built in this test process, with a copy of the database then.
+_built: list[tuple[DayClinic, sqlite3.Connection]] = []
+
+
+def day_clinic_again() -> DayClinic:
+    """The clinic of `day_clinic()` in an emptied test database. On the in-memory SQLite
+    test database (the live server shares its one connection) it is built once per test
+    process and copied back for each later test with SQLite's backup API, which takes
+    milliseconds where building takes seconds; elsewhere it is built afresh."""
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    if not isinstance(wrapper, SQLiteWrapper) or not wrapper.is_in_memory_db():
+        return day_clinic()
+    wrapper.ensure_connection()
+    database = wrapper.connection
+    assert isinstance(database, sqlite3.Connection)
+    if _built:
+        clinic, copy = _built[0]
+        copy.backup(database)
+        return clinic
+    clinic = day_clinic()
+    copy = sqlite3.connect(":memory:")
+    database.backup(copy)
+    _built.append((clinic, copy))
+    return clinic
 
 
 def staff_paths(clinic: DayClinic) -> dict[str, list[str]]:

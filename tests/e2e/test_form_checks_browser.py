@@ -12,7 +12,7 @@ from strides.accounts.models import Role
 from strides.assessments.models import Assessment
 from strides.clients.models import Client, Episode
 from strides.goals.models import Goal
-from tests.e2e.helpers import make_user, sign_in
+from tests.e2e.helpers import make_user, signed_in
 
 
 @pytest.mark.e2e
@@ -22,7 +22,7 @@ def test_goal_box_counts_live_and_nothing_is_cut(live_server, page: Page) -> Non
     client = Client.objects.create(display_name="Robin Tessclient")
     episode = Episode.objects.create(client=client, therapist=tess, start=timezone.localdate())
 
-    sign_in(page, live_server.url, "tess")
+    signed_in(page, live_server.url, "tess")
     page.goto(f"{live_server.url}/episodes/{episode.pk}/goals/new/")
     box = page.get_by_label("The goal, in the client's own words")
     counter = page.locator("#id_text_counter")
@@ -44,7 +44,7 @@ def test_partly_answered_phq9_is_saved_after_confirming(live_server, page: Page)
     client = Client.objects.create(display_name="Robin Tessclient")
     episode = Episode.objects.create(client=client, therapist=tess, start="2026-10-01")
 
-    sign_in(page, live_server.url, "tess")
+    signed_in(page, live_server.url, "tess")
     page.goto(f"{live_server.url}/episodes/{episode.pk}/assessments/new/?instrument=phq9")
     answers = {1: 2, 2: 3, 3: 1, 4: 2, 5: 2, 6: 1, 8: 1, 9: 0}  # item 7 left out
     for number, value in answers.items():
