@@ -164,6 +164,9 @@ class EmailDelivery(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField()
+    # When a worker took it for sending: a claim older than STRIDES_TASK_LEASE_SECONDS
+    # belongs to a worker that died, and the mail may be taken again.
+    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

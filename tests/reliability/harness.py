@@ -22,8 +22,11 @@ import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
-from tests.operations.commands import PROJECT_ROOT, clean_env, free_port, strides
+import pytest
+
+from tests.operations.commands import PROJECT_ROOT, STRIDES, clean_env, free_port, strides
 
 PASSWORD = "reliability-passphrase-1"
 GUNICORN = [sys.executable, "-m", "gunicorn", "strides.wsgi:application"]
@@ -193,6 +196,52 @@ class Gunicorn:
         self.process = None
 
 
+class Worker:
+    """`strides worker` for one instance, its output in a log file."""
+
+    def __init__(
+        self,
+        instance: Instance,
+        *,
+        log_dir: Path,
+        name: str = "worker",
+        env: Mapping[str, str] | None = None,
+    ) -> None:
+        self.instance = instance
+        self.log = log_dir / f"{name}.log"
+        self.extra_env = dict(env or {})
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self, interval: float = 0.2) -> None:
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [str(STRIDES), "worker", "--interval", str(interval)],
+                env=clean_env(self.instance.env | self.extra_env | {"PYTHONUNBUFFERED": "1"}),
+                cwd=PROJECT_ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def kill9(self) -> None:
+        assert self.process is not None
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
+        self.process = None
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=30)
+        self.process = None
+
+
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args: object, **kwargs: object) -> None:
         return None
@@ -268,10 +317,21 @@ def assessment_path(episode_id: int) -> str:
     return f"/episodes/{episode_id}/assessments/new/?instrument=phq9"
 
 
+def unavailable(reason: str) -> NoReturn:
+    """Skip a fault test this machine cannot run (no initdb, no tmpfs mount), but fail it
+    when the environment variable CI is set: CI must run every fault test."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}; CI is set, so this fault test must run, not skip")
+    pytest.skip(reason)
+
+
 # PostgreSQL of our own, so restarting it disturbs nobody else's database.
-def postgres_bin() -> Path | None:
+def postgres_bin() -> Path:
+    """The PostgreSQL server binaries' folder (`unavailable` when there are none)."""
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    return Path(found[-1]).parent if found else None
+    if not found:
+        unavailable("no PostgreSQL server binaries (initdb) in /usr/lib/postgresql/*/bin")
+    return Path(found[-1]).parent
 
 
 class PostgresCluster:
