@@ -307,28 +307,27 @@ class Browser:
         assert self.get("/").status in {200, 302}
 
     def set_cookie(self, name: str, value: str) -> None:
+        """A cookie the server set elsewhere (a session made outside this browser)."""
         host = urllib.parse.urlsplit(self.base).hostname or "127.0.0.1"
-        self.jar.set_cookie(
-            http.cookiejar.Cookie(
-                0,
-                name,
-                value,
-                None,
-                False,
-                host,
-                False,
-                False,
-                "/",
-                True,
-                False,
-                None,
-                True,
-                None,
-                None,
-                {},
-                False,
-            )
+        cookie = http.cookiejar.Cookie(
+            version=0,
+            name=name,
+            value=value,
+            port=None,
+            port_specified=False,
+            domain=host,
+            domain_specified=False,
+            domain_initial_dot=False,
+            path="/",
+            path_specified=True,
+            secure=False,
+            expires=None,
+            discard=True,
+            comment=None,
+            comment_url=None,
+            rest={},
         )
+        self.jar.set_cookie(cookie)
 
     def use_session(self, other: "Browser") -> None:
         """Carry another browser's cookies (same host, another port)."""

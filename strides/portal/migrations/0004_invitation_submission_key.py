@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portal', '0003_delivery_claim'),
+        ("portal", "0003_delivery_claim"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='invitation',
-            name='submission_key',
+            model_name="invitation",
+            name="submission_key",
             field=models.CharField(blank=True, max_length=43),
         ),
     ]

@@ -18,9 +18,8 @@ class Command(BaseCommand):
     help = (
         "Encryption key rotation for notes and other free text. `strides encryption add-key` "
         "puts a fresh key first in the key file (running Strides processes read it at once); "
-        "`strides encryption "
-        "rotate` re-encrypts every stored value with it; `strides encryption retire` drops "
-        "the older keys once nothing needs them."
+        "`strides encryption rotate` re-encrypts every stored value with it; `strides "
+        "encryption retire` drops the older keys once nothing needs them."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
