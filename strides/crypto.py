@@ -6,10 +6,14 @@ one fresh key at mode 0600 on first use when no keys are configured, unless the 
 already holds encrypted values: then the key file is missing, not new, and Strides
 refuses). They are never stored in the database. Rotation: `strides encryption rotate`
 (see the README).
+
+The key file is read again whenever it was replaced (a rotation step run by `strides
+encryption` in another process), so running app servers and workers encrypt with a new
+key and read values re-encrypted with it without a restart (docs/operations.md).
 """
 
 import fcntl
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
@@ -25,23 +29,38 @@ def key_file_path() -> Path:
     return Path(settings.STRIDES_ENCRYPTION_KEY_FILE)
 
 
-@cache
 def key_ring() -> KeyRing:
     if settings.STRIDES_ENCRYPTION_KEYS:
-        return load_keys(
-            env_value=settings.STRIDES_ENCRYPTION_KEYS, key_file=None, env_name=ENV_NAME
-        )
+        return _env_ring(settings.STRIDES_ENCRYPTION_KEYS)
     path = key_file_path()
-    if not path.exists():
-        create_private_directory(path.parent)
-        # Several processes may start at once (gunicorn workers, test workers): one
-        # creates the file while the others wait on the lock.
-        with open(path.with_name(path.name + ".lock"), "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            if not path.exists():
-                refuse_new_key_over_encrypted_values(path)
-                create_key_file(path)
-    return load_keys(env_value=None, key_file=path)
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        _create_key_file(path)
+        found = path.stat()
+    # A rotation step replaces the file (a new inode): then the keys are read again.
+    return _file_ring(str(path), found.st_ino, found.st_mtime_ns, found.st_size)
+
+
+@lru_cache(maxsize=4)
+def _env_ring(value: str) -> KeyRing:
+    return load_keys(env_value=value, key_file=None, env_name=ENV_NAME)
+
+
+@lru_cache(maxsize=4)
+def _file_ring(path: str, inode: int, mtime_ns: int, size: int) -> KeyRing:
+    return load_keys(env_value=None, key_file=Path(path))
+
+
+def _create_key_file(path: Path) -> None:
+    create_private_directory(path.parent)
+    # Several processes may start at once (gunicorn workers, test workers): one
+    # creates the file while the others wait on the lock.
+    with open(path.with_name(path.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.exists():
+            refuse_new_key_over_encrypted_values(path)
+            create_key_file(path)
 
 
 def refuse_new_key_over_encrypted_values(path: Path) -> None:
@@ -72,7 +91,8 @@ def refuse_new_key_over_encrypted_values(path: Path) -> None:
 
 def reload_key_ring() -> KeyRing:
     """Forget the cached keys (after a rotation step) and load them again."""
-    key_ring.cache_clear()
+    _env_ring.cache_clear()
+    _file_ring.cache_clear()
     return key_ring()
 
 

@@ -297,6 +297,10 @@ MAILERS["portal"] = (
     }
 )
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A task (and a mail) claimed by a worker longer ago than this is taken to belong to a
+# worker that died (kill -9, power loss) and runs again; every task ends well within it
+# (the mail server's timeout is 20 s). docs/operations.md, "The worker".
+STRIDES_TASK_LEASE_SECONDS = env_int("STRIDES_TASK_LEASE_SECONDS", 300)
 STRIDES_BASE_URL = env_str("STRIDES_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 STRIDES_INVITATION_DAYS = env_int("STRIDES_INVITATION_DAYS", 4)
 STRIDES_PORTAL_SESSION_MINUTES = env_int("STRIDES_PORTAL_SESSION_MINUTES", 30)

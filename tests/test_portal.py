@@ -9,7 +9,7 @@ from typing import Any
 from unittest import mock
 
 from django.core.management import call_command
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -194,6 +194,22 @@ class AnsweringTests(PortalTestCase):
         invitation = Invitation.objects.get()
         with self.assertRaises(services.AlreadySubmitted):
             services.portal_submit(invitation=invitation, answers={}, goal_ratings={})
+
+    def test_a_submit_sent_again_after_a_lost_answer_is_thanked_and_stored_once(self) -> None:
+        token = self.invite()
+        other = Client()  # a second session of the same link, opened before the submit
+        other.get(reverse("portal_open", args=[token]))
+        self.complete(token)
+        session = self.client.session  # as if the answer and its session save were lost
+        session["strides_portal"] = {**session["strides_portal"], "done": False}
+        session.save()
+        again = self.post(reverse("portal_review"))
+        self.assertRedirects(again, reverse("portal_thanks"))
+        self.assertEqual(Assessment.objects.count(), 2)
+        csrf = other.session["strides_portal"]["csrf"]
+        refused = other.post(reverse("portal_review"), {"portal_csrf": csrf})
+        self.assertEqual(refused.status_code, 410)
+        self.assertEqual(Assessment.objects.count(), 2)
 
     def test_skipped_items_are_explained_and_may_stay_blank(self) -> None:
         self.open_link(self.invite(["phq9"]))

@@ -1,7 +1,8 @@
 """Key rotation across every encrypted field (`strides.encrypted_fields`; the steps in
 `strides.lib.encryption`).
 
-1. `encryption_key_add`: a fresh key first in the key file; restart every process.
+1. `encryption_key_add`: a fresh key first in the key file; every running process reads
+   the replaced file at its next encryption (`strides.crypto.key_ring`).
 2. `encryption_rotate`: re-encrypt each stored value that the newest key did not encrypt.
 3. `encryption_retire`: drop the older keys once no stored value needs them.
 
@@ -128,7 +129,7 @@ def encryption_retire(*, actor_label: str) -> list[str]:
     if waiting := values_needing_old_keys():
         raise OldKeysStillNeeded(
             f"{waiting} stored value(s) still need an older key; run "
-            "`strides encryption rotate` first (after restarting every Strides process)"
+            "`strides encryption rotate` first"
         )
     _keys_from_file()
     retired = retire_old_keys(key_file_path())

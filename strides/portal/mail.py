@@ -6,7 +6,9 @@ Outbox page. Subjects never name the client and bodies carry no clinical detail.
 A body that carries a link is stored encrypted until it is sent, then wiped.
 """
 
+import contextlib
 import json
+import smtplib
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -15,6 +17,8 @@ import segno
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, mailers
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -122,13 +126,39 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(minutes=2 ** (attempts - 1))
 
 
-def email_send(delivery_id: int) -> str:
-    """Send one queued mail (claimed with a conditional update, so it goes once). On
-    failure it is queued again after a backoff, and marked failed after MAX_ATTEMPTS."""
-    claimed = EmailDelivery.objects.filter(pk=delivery_id, status=DeliveryStatus.QUEUED).update(
-        status=DeliveryStatus.SENDING
+def message_id(delivery: EmailDelivery) -> str:
+    """The delivery's Message-ID, the same on every try: a mail sent again after a worker
+    died between the server's acceptance and the SENT mark carries the same id, so the
+    receiving side can recognise it as the same message."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "strides.invalid"
+    return f"<strides-mail-{delivery.pk}.{delivery.created_at:%Y%m%d%H%M%S%f}@{domain}>"
+
+
+def _claim(delivery_id: int) -> bool:
+    """Take the mail for sending (a conditional update, so one worker has it): queued,
+    or claimed by a worker that died (its claim older than the task lease)."""
+    now = timezone.now()
+    expired = now - timedelta(seconds=settings.STRIDES_TASK_LEASE_SECONDS)
+    takeable = Q(status=DeliveryStatus.QUEUED) | Q(
+        status=DeliveryStatus.SENDING, claimed_at__lt=expired
     )
-    if not claimed:
+    return bool(
+        EmailDelivery.objects.filter(takeable, pk=delivery_id).update(
+            status=DeliveryStatus.SENDING, claimed_at=now
+        )
+    )
+
+
+def email_send(delivery_id: int) -> str:
+    """Send one queued mail, once. On failure it is queued again after a backoff, and
+    marked failed after MAX_ATTEMPTS.
+
+    The mail is marked SENT as soon as the server accepts it, before the connection is
+    closed, so a worker killed while saying goodbye does not send it again; one killed
+    before the server accepted it leaves a claim that expires, and the task runs again
+    (`strides.portal.worker`). Only a death between the acceptance and that one UPDATE
+    sends it twice, with the same Message-ID (`message_id`)."""
+    if not _claim(delivery_id):
         return "skipped"
     delivery = EmailDelivery.objects.get(pk=delivery_id)
     body = json.loads(delivery.body)
@@ -137,15 +167,19 @@ def email_send(delivery_id: int) -> str:
         body=body["text"],
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[delivery.to_address],
+        headers={"Message-ID": message_id(delivery)},
     )
     if body["html"]:
         message.attach_alternative(body["html"], "text/html")
     if delivery.kind == EmailKind.WELLBEING:
         message.extra_headers[PRIVATE_HEADER] = "own-side"
     attempts = delivery.attempts + 1
+    connection = mailers[MAILER]
     try:
-        mailers[MAILER].send_messages([message])
+        connection.open()
+        connection.send_messages([message])
     except Exception as error:  # any mail server failure is retried, then shown to admins
+        _close(connection)
         failed = attempts >= MAX_ATTEMPTS
         EmailDelivery.objects.filter(pk=delivery_id).update(
             status=DeliveryStatus.FAILED if failed else DeliveryStatus.QUEUED,
@@ -161,4 +195,11 @@ def email_send(delivery_id: int) -> str:
     EmailDelivery.objects.filter(pk=delivery_id).update(
         status=DeliveryStatus.SENT, attempts=attempts, sent_at=timezone.now(), body_encrypted=""
     )
+    _close(connection)
     return "sent"
+
+
+def _close(connection: BaseEmailBackend) -> None:
+    """Say goodbye to the mail server; the mail's fate is already recorded."""
+    with contextlib.suppress(OSError, smtplib.SMTPException):
+        connection.close()

@@ -40,6 +40,9 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField()
     opened_at = models.DateTimeField(null=True, blank=True)
     used_at = models.DateTimeField(null=True, blank=True)
+    # The submitting portal session's own key, set with used_at: that session's submit
+    # sent again (its answer lost to a crash or a dropped connection) is thanked again.
+    submission_key = models.CharField(max_length=43, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
     # Set by the worker when it expired unanswered (and counted as a missed measure).
     lapsed_at = models.DateTimeField(null=True, blank=True)
@@ -164,6 +167,9 @@ class EmailDelivery(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField()
+    # When a worker took it for sending: a claim older than STRIDES_TASK_LEASE_SECONDS
+    # belongs to a worker that died, and the mail may be taken again.
+    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

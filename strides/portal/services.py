@@ -238,11 +238,13 @@ def portal_submit(
     invitation: Invitation,
     answers: Mapping[str, Mapping[int, Answer]],
     goal_ratings: Mapping[int, Decimal],
+    submission_key: str = "",
 ) -> Submitted:
     """Store a client's answers: one assessment per answered instrument (mode portal),
     the goal ratings, and then the progress summary, milestones and alerts, all in one
     transaction with the claim of the invitation. An instrument left wholly blank is
-    skipped (the client was told). Raises AlreadySubmitted for every submit but one."""
+    skipped (the client was told). Raises AlreadySubmitted for every submit but one;
+    `submitted_with` tells whether that one carried `submission_key`."""
     now = timezone.now()
     episode = Episode.objects.select_related("client", "therapist").get(pk=invitation.episode_id)
     # One batch of audit events, appended at the end: concurrent submits wait for the
@@ -250,7 +252,7 @@ def portal_submit(
     with transaction.atomic(), audit_batch():
         claimed = Invitation.objects.filter(
             pk=invitation.pk, used_at__isnull=True, expires_at__gt=now
-        ).update(used_at=now)
+        ).update(used_at=now, submission_key=submission_key)
         if not claimed:
             raise AlreadySubmitted
         if episode.end is not None:
@@ -306,6 +308,14 @@ def portal_submit(
                 invitation=invitation,
             )
     return Submitted(assessments=stored, goal_ratings=ratings, has_risk=has_risk)
+
+
+def submitted_with(*, invitation: Invitation, submission_key: str) -> bool:
+    """True when the invitation's one stored submit carried `submission_key` (a portal
+    session's own): the same session sending it again is not a second submit."""
+    return bool(submission_key) and (
+        Invitation.objects.filter(pk=invitation.pk, submission_key=submission_key).exists()
+    )
 
 
 def _client_goal_rating(

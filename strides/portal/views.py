@@ -68,12 +68,10 @@ def sessionless_form(view: View) -> View:
     return csrf_exempt(view)
 
 
-def _start_session(request: HttpRequest, invitation: Invitation) -> None:
-    # A fresh session: a staff sign-in in this browser ends here, so a portal session
-    # never carries anyone's staff rights.
-    request.session.flush()
+def new_portal_state(invitation: Invitation) -> dict[str, Any]:
+    """A portal session's state as the link opens it: no answers yet."""
     until = timezone.now() + timedelta(minutes=settings.STRIDES_PORTAL_SESSION_MINUTES)
-    request.session[PORTAL_KEY] = {
+    return {
         "invitation": invitation.pk,
         "until": until.isoformat(),
         "answers": {},
@@ -81,7 +79,15 @@ def _start_session(request: HttpRequest, invitation: Invitation) -> None:
         "risk": False,
         "done": False,
         "csrf": secrets.token_urlsafe(32),
+        "submission": secrets.token_urlsafe(32),  # its idempotency key (portal_review)
     }
+
+
+def _start_session(request: HttpRequest, invitation: Invitation) -> None:
+    # A fresh session: a staff sign-in in this browser ends here, so a portal session
+    # never carries anyone's staff rights.
+    request.session.flush()
+    request.session[PORTAL_KEY] = new_portal_state(invitation)
     request.session.set_expiry(settings.STRIDES_PORTAL_SESSION_MINUTES * 60)
 
 
@@ -202,16 +208,21 @@ def portal_review(request: HttpRequest) -> HttpResponse:
         return redirect("portal_thanks")
     names = answering.steps(invitation)
     if request.method == "POST":
+        key = str(state.get("submission", ""))
         try:
             result = services.portal_submit(
                 invitation=invitation,
                 answers=answering.submitted_answers(state["answers"], invitation.instruments),
                 goal_ratings=answering.submitted_goals(state["goals"]),
+                submission_key=key,
             )
         except services.AlreadySubmitted:
-            return _refused(request)
+            # This session's own submit, stored before its answer was lost: thank again.
+            if not services.submitted_with(invitation=invitation, submission_key=key):
+                return _refused(request)
+        else:
+            state["risk"] = state["risk"] or result.has_risk
         state["done"] = True
-        state["risk"] = state["risk"] or result.has_risk
         _save(request, state)
         return redirect("portal_thanks")
     sections = [

@@ -43,7 +43,6 @@ class MissingKeyFileTests(PersonaTestCase):
                 STRIDES_ENCRYPTION_KEYS="", STRIDES_ENCRYPTION_KEY_FILE=str(self.elsewhere)
             )
         )
-        key_ring.cache_clear()
 
     def assert_refused(self, field: str) -> None:
         with self.assertRaises(KeyConfigurationError) as refused:

@@ -19,11 +19,15 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn, Protocol
 
-from tests.operations.commands import PROJECT_ROOT, clean_env, free_port, strides
+import pytest
+
+from tests.operations.commands import PROJECT_ROOT, STRIDES, clean_env, free_port, strides
 
 PASSWORD = "reliability-passphrase-1"
 GUNICORN = [sys.executable, "-m", "gunicorn", "strides.wsgi:application"]
@@ -193,6 +197,52 @@ class Gunicorn:
         self.process = None
 
 
+class Worker:
+    """`strides worker` for one instance, its output in a log file."""
+
+    def __init__(
+        self,
+        instance: Instance,
+        *,
+        log_dir: Path,
+        name: str = "worker",
+        env: Mapping[str, str] | None = None,
+    ) -> None:
+        self.instance = instance
+        self.log = log_dir / f"{name}.log"
+        self.extra_env = dict(env or {})
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self, interval: float = 0.2) -> None:
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [str(STRIDES), "worker", "--interval", str(interval)],
+                env=clean_env(self.instance.env | self.extra_env | {"PYTHONUNBUFFERED": "1"}),
+                cwd=PROJECT_ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def kill9(self) -> None:
+        assert self.process is not None
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
+        self.process = None
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=30)
+        self.process = None
+
+
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args: object, **kwargs: object) -> None:
         return None
@@ -216,11 +266,18 @@ class Browser:
         )
 
     def request(
-        self, path: str, data: Mapping[str, str] | None = None, timeout: float = 60
+        self,
+        path: str,
+        data: Mapping[str, str] | None = None,
+        timeout: float = 60,
+        django_csrf: bool = True,
     ) -> Reply:
+        """GET, or POST `data` (with Django's CSRF token unless `django_csrf` is false: the
+        portal's forms carry their session's own token instead)."""
         body = None
         if data is not None:
-            body = urllib.parse.urlencode({"csrfmiddlewaretoken": self.csrf(), **data}).encode()
+            token = {"csrfmiddlewaretoken": self.csrf()} if django_csrf else {}
+            body = urllib.parse.urlencode({**token, **data}).encode()
         request = urllib.request.Request(self.base + path, data=body)  # noqa: S310
         try:
             with self.opener.open(request, timeout=timeout) as response:
@@ -231,8 +288,10 @@ class Browser:
     def get(self, path: str) -> Reply:
         return self.request(path)
 
-    def post(self, path: str, data: Mapping[str, str], timeout: float = 60) -> Reply:
-        return self.request(path, data, timeout=timeout)
+    def post(
+        self, path: str, data: Mapping[str, str], timeout: float = 60, django_csrf: bool = True
+    ) -> Reply:
+        return self.request(path, data, timeout=timeout, django_csrf=django_csrf)
 
     def csrf(self) -> str:
         for cookie in self.jar:
@@ -246,6 +305,29 @@ class Browser:
         reply = self.post("/accounts/login/", {"login": username, "password": password})
         assert reply.status == 302, f"sign-in answered {reply.status}: {reply.body[:500]}"
         assert self.get("/").status in {200, 302}
+
+    def set_cookie(self, name: str, value: str) -> None:
+        """A cookie the server set elsewhere (a session made outside this browser)."""
+        host = urllib.parse.urlsplit(self.base).hostname or "127.0.0.1"
+        cookie = http.cookiejar.Cookie(
+            version=0,
+            name=name,
+            value=value,
+            port=None,
+            port_specified=False,
+            domain=host,
+            domain_specified=False,
+            domain_initial_dot=False,
+            path="/",
+            path_specified=True,
+            secure=False,
+            expires=None,
+            discard=True,
+            comment=None,
+            comment_url=None,
+            rest={},
+        )
+        self.jar.set_cookie(cookie)
 
     def use_session(self, other: "Browser") -> None:
         """Carry another browser's cookies (same host, another port)."""
@@ -268,10 +350,21 @@ def assessment_path(episode_id: int) -> str:
     return f"/episodes/{episode_id}/assessments/new/?instrument=phq9"
 
 
+def unavailable(reason: str) -> NoReturn:
+    """Skip a fault test this machine cannot run (no initdb, no tmpfs mount), but fail it
+    when the environment variable CI is set: CI must run every fault test."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}; CI is set, so this fault test must run, not skip")
+    pytest.skip(reason)
+
+
 # PostgreSQL of our own, so restarting it disturbs nobody else's database.
-def postgres_bin() -> Path | None:
+def postgres_bin() -> Path:
+    """The PostgreSQL server binaries' folder (`unavailable` when there are none)."""
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    return Path(found[-1]).parent if found else None
+    if not found:
+        unavailable("no PostgreSQL server binaries (initdb) in /usr/lib/postgresql/*/bin")
+    return Path(found[-1]).parent
 
 
 class PostgresCluster:
@@ -338,17 +431,30 @@ class PostgresCluster:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-class StaffAssessmentSubmitter:
-    """Writes to hammer: a therapist records PHQ-9s through the staff form, each POST with
-    its own submission (idempotency) key. Acknowledged = the 302 to the client page.
+class Submitter(Protocol):
+    """Writes to hammer. `key(n)` is submission n's idempotency key as the stored
+    assessment records it (`Instance.stored_assessments`); `submit` sends submission n
+    (again, with the same key, when `resend` asks); `acknowledged` tells whether the
+    answer promised it was stored."""
 
-    A portal submitter needs the same three methods (`submit`, `acknowledged`, and the
-    instance's `stored_assessments` to check what was stored)."""
+    def key(self, n: int) -> str: ...
+
+    def submit(self, key: str, n: int) -> Reply: ...
+
+    def acknowledged(self, reply: Reply) -> bool: ...
+
+
+class StaffAssessmentSubmitter:
+    """A therapist records PHQ-9s through the staff form, each POST with its own
+    submission (idempotency) key. Acknowledged = the 302 to the client page."""
 
     def __init__(self, browser: Browser, episodes: list[int], taken_on: str) -> None:
         self.browser = browser
         self.episodes = episodes
         self.taken_on = taken_on
+
+    def key(self, n: int) -> str:
+        return str(uuid.uuid4())
 
     def submit(self, key: str, n: int) -> Reply:
         episode = self.episodes[n % len(self.episodes)]
@@ -363,6 +469,78 @@ class StaffAssessmentSubmitter:
         return reply.status == 302 and "/clients/" in reply.headers.get("Location", "")
 
 
+@dataclass(frozen=True)
+class PortalSession:
+    session_key: str  # the portal session's cookie
+    csrf: str  # its forms' own token
+    key: str  # the submission key its stored assessment will carry
+
+
+def portal_sessions(instance: Instance, episodes: list[int], count: int) -> list[PortalSession]:
+    """`count` PHQ-9 invitations (no mail) over `episodes`, each with a portal session
+    as the link and the answering step leave it (`new_portal_state`, the answers in it),
+    stored server-side so the hammer's requests are the submissions themselves."""
+    out = instance.python(
+        f"""
+        import json
+        from importlib import import_module
+        from django.conf import settings
+        from django.db import transaction
+        from strides.clients.models import Episode
+        from strides.portal.middleware import PORTAL_KEY
+        from strides.portal.services import _submission_key, invitation_create
+        from strides.portal.views import new_portal_state
+        store = import_module(settings.SESSION_ENGINE).SessionStore
+        episodes = list(Episode.objects.filter(pk__in={episodes}).order_by("pk"))
+        def portal_session(n):
+            new = invitation_create(actor=None, episode=episodes[n % len(episodes)],
+                                    instruments=["phq9"], send_email=False)
+            state = new_portal_state(new.invitation)
+            remaining = n % 25  # item 9 (risk) and the difficulty question at 0
+            items = {{}}
+            for item in range(1, 11):
+                items[str(item)] = min(3, remaining) if item <= 8 else 0
+                remaining -= items[str(item)]
+            state["answers"]["phq9"] = items
+            session = store()
+            session[PORTAL_KEY] = state
+            session.set_expiry(settings.STRIDES_PORTAL_SESSION_MINUTES * 60)
+            session.save()
+            return [session.session_key, state["csrf"],
+                    str(_submission_key(new.invitation, "phq9"))]
+        with transaction.atomic():  # one commit: the setup is not what is tested
+            sessions = [portal_session(n) for n in range({count})]
+        print(json.dumps(sessions))
+        """
+    )
+    return [PortalSession(*row) for row in json.loads(out.strip().splitlines()[-1])]
+
+
+class PortalSubmitter:
+    """Clients send PHQ-9s through the portal's review page, each in a portal session of
+    its own with its own idempotency key (`strides.portal.views.portal_review`).
+    Acknowledged = the 302 to the thank-you page."""
+
+    def __init__(self, base: str, sessions: list[PortalSession]) -> None:
+        self.sessions = sessions
+        self.browsers = [Browser(base) for _ in sessions]
+        for browser, session in zip(self.browsers, sessions, strict=True):
+            browser.set_cookie("sessionid", session.session_key)
+
+    def key(self, n: int) -> str:
+        return self.sessions[n].key
+
+    def submit(self, key: str, n: int) -> Reply:
+        assert key == self.key(n)
+        return self.browsers[n].post(
+            "/p/review", {"portal_csrf": self.sessions[n].csrf}, timeout=90, django_csrf=False
+        )
+
+    @staticmethod
+    def acknowledged(reply: Reply) -> bool:
+        return reply.status == 302 and reply.headers.get("Location", "").endswith("/p/thanks")
+
+
 @dataclass
 class Outcome:
     key: str
@@ -374,7 +552,7 @@ class Outcome:
 
 
 def hammer(
-    submitter: StaffAssessmentSubmitter,
+    submitter: Submitter,
     *,
     count: int,
     threads: int,
@@ -383,7 +561,6 @@ def hammer(
     """`count` submissions (fewer if `stop_after` seconds pass) from `threads` threads; a
     refused connection (the server is down) is status 0."""
     import threading
-    import uuid
     from concurrent.futures import ThreadPoolExecutor
 
     started = time.monotonic()
@@ -393,7 +570,7 @@ def hammer(
     def one(n: int) -> None:
         if stop_after is not None and time.monotonic() - started > stop_after:
             return
-        key = str(uuid.uuid4())
+        key = submitter.key(n)
         try:
             reply = submitter.submit(key, n)
         except OSError:
@@ -414,7 +591,7 @@ def hammer(
     return outcomes
 
 
-def resend(submitter: StaffAssessmentSubmitter, outcomes: list[Outcome], threads: int = 6) -> int:
+def resend(submitter: Submitter, outcomes: list[Outcome], threads: int = 6) -> int:
     """Send every unacknowledged submission again with its own key; how many were resent.
     Each must now be acknowledged."""
     from concurrent.futures import ThreadPoolExecutor

@@ -20,6 +20,7 @@ from tests.reliability.harness import (
     Instance,
     StaffAssessmentSubmitter,
     hammer,
+    unavailable,
 )
 
 pytestmark = pytest.mark.processes
@@ -71,7 +72,7 @@ def test_disk_full_refuses_writes_keeps_data(how: str, tmp_path: Path) -> None:
     disk = tmp_path / "disk"
     if how == "tmpfs":
         if not mount_tmpfs(disk):
-            pytest.skip("this account cannot mount a tmpfs (needs root or CAP_SYS_ADMIN)")
+            unavailable("this account cannot mount a tmpfs (needs root or CAP_SYS_ADMIN)")
     else:
         disk.mkdir()
     database = disk / "strides.sqlite3"

@@ -1,10 +1,13 @@
 """Two app servers (gunicorn, two workers each, their own var folders with the same keys)
 on one PostgreSQL: a sign-in made through one works on the other, an assessment recorded
 through one is on the other's client page and caseload at once, a note written through one
-reads on the other, and signing out through one ends the session on both."""
+reads on the other, and signing out through one ends the session on both. Two workers (one
+beside each server) share a queue of invitation mails: each is sent exactly once."""
 
+import json
 import shutil
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -14,23 +17,26 @@ from tests.reliability.harness import (
     Gunicorn,
     Instance,
     PostgresCluster,
+    Worker,
     assessment_path,
     phq9_form,
     postgres_bin,
 )
+from tests.reliability.smtp_sink import SmtpSink
 
 pytestmark = pytest.mark.processes
 
 SHARED_KEYS = ["encryption.keys", "audit.keys", "secret_key"]
 NOTE = "Synthetic note written through the first server."
+QUEUED_MAILS = 40
 
 
 def test_two_app_servers_on_one_postgres(tmp_path: Path) -> None:
     bin_dir = postgres_bin()
-    if bin_dir is None:
-        pytest.skip("no PostgreSQL server binaries (initdb) in /usr/lib/postgresql/*/bin")
     cluster = PostgresCluster(bin_dir)
     servers: list[Gunicorn] = []
+    workers: list[Worker] = []
+    sink = SmtpSink()
     try:
         cluster.start()
         cluster.createdb("strides")
@@ -90,12 +96,71 @@ def test_two_app_servers_on_one_postgres(tmp_path: Path) -> None:
         assert other.get("/clients/").status == 200
         assert other.post("/accounts/logout/", {}).status == 302
         assert fresh.get("/clients/").status == 302, "signed out on A, still in on B"
+
+        queued = _queue_invitation_mails(first, episodes)
+        workers = [
+            Worker(instance, log_dir=tmp_path, name=f"worker-{name}", env=sink.env)
+            for instance, name in [(first, "a"), (second, "b")]
+        ]
+        started = time.monotonic()
+        for worker in workers:
+            worker.start()
+        while len(sink.delivered) < QUEUED_MAILS and time.monotonic() < started + 60:
+            time.sleep(0.1)
+        mail_seconds = time.monotonic() - started
+        time.sleep(1)  # more rounds of both workers: nothing is sent twice
+        tasks = _mail_tasks(first)
     finally:
+        for worker in workers:
+            worker.stop()
         for server in servers:
             server.stop()
+        sink.close()
         cluster.destroy()
+    sent = Counter(mail.to for mail in sink.delivered)
+    assert len(sink.delivered) == QUEUED_MAILS and sorted(sent) == sorted(queued)
+    assert set(sent.values()) == {1}, "a queued mail was sent twice"
+    assert [(t["status"], t["returned"], t["workers"]) for t in tasks] == [
+        ("SUCCESSFUL", "sent", 1)
+    ] * QUEUED_MAILS
+    by_worker = Counter(t["worker"] for t in tasks)
     print(
         "two app servers on one PostgreSQL: sign-ins carried both ways (A to B, B to A); "
         "1 assessment through A on B's client page, detail and caseload at once; 1 note "
-        "through A read on B; sign-out through A ended the session on B"
+        "through A read on B; sign-out through A ended the session on B; "
+        f"{QUEUED_MAILS} invitation mails queued, 2 workers ran {sorted(by_worker.values())} "
+        f"of them, {len(sink.delivered)} delivered in {mail_seconds:.1f} s, each exactly once"
     )
+
+
+def _queue_invitation_mails(instance: Instance, episodes: list[int]) -> list[str]:
+    """QUEUED_MAILS invitations, each emailed to an address of its own; the addresses."""
+    out = instance.python(
+        f"""
+        import json
+        from strides.clients.models import Episode
+        from strides.portal.services import invitation_create
+        addresses = []
+        for n in range({QUEUED_MAILS}):
+            episode = Episode.objects.select_related("client").get(pk={episodes}[n % 2])
+            episode.client.email = f"client{{n}}@example.org"
+            episode.client.save()
+            invitation_create(actor=None, episode=episode, instruments=["phq9"])
+            addresses.append(episode.client.email)
+        print(json.dumps(addresses))
+        """
+    )
+    return list(json.loads(out.strip().splitlines()[-1]))
+
+
+def _mail_tasks(instance: Instance) -> list[dict[str, object]]:
+    out = instance.python(
+        """
+        import json
+        from django_tasks_db.models import DBTaskResult
+        print(json.dumps([{"status": t.status, "returned": t.return_value,
+                           "workers": len(t.worker_ids), "worker": t.worker_ids[-1]}
+                          for t in DBTaskResult.objects.all()]))
+        """
+    )
+    return list(json.loads(out.strip().splitlines()[-1]))

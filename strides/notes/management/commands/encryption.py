@@ -17,9 +17,9 @@ from strides.notes.rotation import (
 class Command(BaseCommand):
     help = (
         "Encryption key rotation for notes and other free text. `strides encryption add-key` "
-        "puts a fresh key first in the key file (then restart Strides); `strides encryption "
-        "rotate` re-encrypts every stored value with it; `strides encryption retire` drops "
-        "the older keys once nothing needs them."
+        "puts a fresh key first in the key file (running Strides processes read it at once); "
+        "`strides encryption rotate` re-encrypts every stored value with it; `strides "
+        "encryption retire` drops the older keys once nothing needs them."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -43,8 +43,9 @@ class Command(BaseCommand):
     def _add_key(self) -> None:
         fingerprint = encryption_key_add(actor_label="cli")
         self.stdout.write(
-            f"Added key {fingerprint}. Restart every Strides process so it encrypts with "
-            "the new key, then run `strides encryption rotate`."
+            f"Added key {fingerprint}. Strides processes reading this key file use it from "
+            "their next write; copy the file to app servers on other machines, then run "
+            "`strides encryption rotate`."
         )
 
     def _rotate(self) -> None:
