@@ -84,6 +84,12 @@ class Alert(models.Model):
                 name="alert_one_open_per_measure",
             ),
         ]
+        # Needs attention: the open alerts of the readable episodes, by index.
+        indexes = [
+            models.Index(
+                fields=["episode"], condition=models.Q(status="open"), name="alert_open_by_episode"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} alert for episode {self.episode_id}"

@@ -33,7 +33,5 @@ def handled_episode_ids(*, actor: User, episode_ids: Iterable[int]) -> set[int]:
     """Which of these episodes' alerts the actor acknowledges, snoozes and resolves (the
     pages show the controls for those only; the services check it again)."""
     return set(
-        alert_handling_episodes(actor)
-        .filter(pk__in=list(episode_ids))
-        .values_list("pk", flat=True)
+        alert_handling_episodes(actor).filter(pk__in=list(episode_ids)).values_list("pk", flat=True)
     )

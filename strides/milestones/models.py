@@ -47,6 +47,9 @@ class Milestone(models.Model):
     class Meta:
         ordering = ["-occurred_on", "-id"]
         constraints = [models.UniqueConstraint(fields=["episode", "key"], name="milestone_once")]
+        # Wins this week: each readable episode's recent milestones by index, not a scan
+        # of the whole network's milestones (issue 15's benchmark).
+        indexes = [models.Index(fields=["episode", "occurred_on"], name="milestone_episode_day")]
 
     def __str__(self) -> str:
         return f"{self.kind} milestone of episode {self.episode_id}"
