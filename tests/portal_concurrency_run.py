@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 SUBMITTERS = 20
+LINKS = 8  # invitations of one episode submitted at once
 NO_RISK = {"phq9": {n: 1 for n in range(1, 9)} | {9: 0}, "gad7": {n: 2 for n in range(1, 8)}}
 RISK = {"phq9": {n: 0 for n in range(1, 9)} | {9: 2}}
 
@@ -70,8 +71,59 @@ def submit_concurrently(answers: dict[str, dict[int, int]]) -> dict[str, Any]:
     }
 
 
+def one_episode_many_links(answers: dict[str, dict[int, int]]) -> dict[str, Any]:
+    """Eight invitations of one episode, each submitted once, all at the same moment:
+    every submit refreshes the same episode's alerts (a risk answer opens one)."""
+    from django.db import connection
+
+    from strides.accounts.models import Role, User
+    from strides.alerts.models import Alert, AlertStatus
+    from strides.clients.models import Client, Episode
+    from strides.portal import services
+
+    tess, _created = User.objects.get_or_create(
+        username="tess", defaults={"role": Role.THERAPIST, "email": "tess@example.org"}
+    )
+    client = Client.objects.create(display_name="Sam Samelink")
+    episode = Episode.objects.create(client=client, therapist=tess, start=date(2026, 9, 1))
+    invitations = [
+        services.invitation_create(actor=tess, episode=episode, instruments=list(answers))
+        for _ in range(LINKS)
+    ]
+    barrier = threading.Barrier(LINKS)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def submit(invitation: Any) -> None:
+        try:
+            barrier.wait()
+            services.portal_submit(invitation=invitation, answers=answers, goal_ratings={})
+            outcome = "stored"
+        except Exception as error:  # reported to the test
+            outcome = f"error {type(error).__name__}: {error}"
+        finally:
+            connection.close()
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=submit, args=(new.invitation,)) for new in invitations]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {
+        "outcomes": sorted(outcomes),
+        "open_alerts": Alert.objects.filter(episode=episode, status=AlertStatus.OPEN).count(),
+        "assessments": episode.assessments.count(),
+    }
+
+
 def both() -> dict[str, dict[str, Any]]:
-    return {"plain": submit_concurrently(NO_RISK), "risk": submit_concurrently(RISK)}
+    return {
+        "plain": submit_concurrently(NO_RISK),
+        "risk": submit_concurrently(RISK),
+        "one_episode": one_episode_many_links(RISK),
+    }
 
 
 def main() -> None:

@@ -246,10 +246,18 @@ def portal_submit(
     skipped (the client was told). Raises AlreadySubmitted for every submit but one;
     `submitted_with` tells whether that one carried `submission_key`."""
     now = timezone.now()
-    episode = Episode.objects.select_related("client", "therapist").get(pk=invitation.episode_id)
     # One batch of audit events, appended at the end: concurrent submits wait for the
-    # chain's head only for that moment, not for each other's whole transaction.
+    # chain's head only for that moment, not for each other's whole transaction. Submits
+    # to the same episode wait for each other instead, at its row lock taken first: the
+    # refresh below reads the episode's alerts and milestones to decide what to open,
+    # so two at once would both open the same alert (PostgreSQL; SQLite's immediate
+    # transactions already run one writer at a time).
     with transaction.atomic(), audit_batch():
+        episode = (
+            Episode.objects.select_for_update(of=("self",))
+            .select_related("client", "therapist")
+            .get(pk=invitation.episode_id)
+        )
         claimed = Invitation.objects.filter(
             pk=invitation.pk, used_at__isnull=True, expires_at__gt=now
         ).update(used_at=now, submission_key=submission_key)

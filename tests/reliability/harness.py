@@ -20,6 +20,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -591,17 +592,38 @@ def hammer(
     return outcomes
 
 
+TRANSIENT = {502, 503, 504}  # a server still starting, a database coming back
+
+
 def resend(submitter: Submitter, outcomes: list[Outcome], threads: int = 6) -> int:
-    """Send every unacknowledged submission again with its own key; how many were resent.
-    Each must now be acknowledged."""
+    """Send every unacknowledged submission again with its own key, as a client would:
+    again after a moment while the server answers that it is not ready (a transport
+    error or a 502-504), at most five times. How many were resent; each must now be
+    acknowledged, and the assertion names what each refused one was answered."""
     from concurrent.futures import ThreadPoolExecutor
 
     pending = [o for o in outcomes if not o.acknowledged]
 
-    def one(o: Outcome) -> bool:
-        return submitter.acknowledged(submitter.submit(o.key, o.n))
+    def one(o: Outcome) -> tuple[bool, str]:
+        answer = "no answer"
+        for attempt in range(5):
+            try:
+                reply = submitter.submit(o.key, o.n)
+            except OSError as error:  # refused or reset while the server restarts
+                answer = f"transport error {error.__class__.__name__}"
+            else:
+                if submitter.acknowledged(reply):
+                    return True, ""
+                answer = f"{reply.status} {reply.headers.get('Location', '')}".strip()
+                if reply.status not in TRANSIENT:
+                    return False, answer
+            time.sleep(0.5 * (attempt + 1))
+        return False, answer
 
     with ThreadPoolExecutor(threads) as pool:
         results = list(pool.map(one, pending))
-    assert all(results), f"{results.count(False)} resent submissions were not acknowledged"
+    refused = Counter(answer for ok, answer in results if not ok)
+    assert not refused, (
+        f"{sum(refused.values())} resent submissions were not acknowledged: {dict(refused)}"
+    )
     return len(pending)
