@@ -105,6 +105,23 @@ def _session_invitation(request: HttpRequest) -> tuple[dict[str, Any], Invitatio
     return state, invitation
 
 
+def answering_session(view: View) -> View:
+    """An answering page (welcome, steps, review): it gets the portal session's state and
+    its invitation to answer; without one, the refused page; once submitted, thanks."""
+
+    @wraps(view)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        found = _session_invitation(request)
+        if found is None or found[1].purpose != Purpose.ANSWER:
+            return _refused(request)
+        state, invitation = found
+        if state["done"]:
+            return redirect("portal_thanks")
+        return view(request, state, invitation, *args, **kwargs)
+
+    return checked
+
+
 def _save(request: HttpRequest, state: dict[str, Any]) -> None:
     request.session[PORTAL_KEY] = state
 
@@ -130,13 +147,10 @@ def _answer_context(state: dict[str, Any], invitation: Invitation) -> dict[str, 
 
 
 @require_http_methods(["GET"])
-def portal_welcome(request: HttpRequest) -> HttpResponse:
-    found = _session_invitation(request)
-    if found is None or found[1].purpose != Purpose.ANSWER:
-        return _refused(request)
-    state, invitation = found
-    if state["done"]:
-        return redirect("portal_thanks")
+@answering_session
+def portal_welcome(
+    request: HttpRequest, state: dict[str, Any], invitation: Invitation
+) -> HttpResponse:
     return _page(
         request,
         "portal/welcome.html",
@@ -146,13 +160,10 @@ def portal_welcome(request: HttpRequest) -> HttpResponse:
 
 @portal_csrf
 @require_http_methods(["GET", "POST"])
-def portal_step(request: HttpRequest, step: int) -> HttpResponse:
-    found = _session_invitation(request)
-    if found is None or found[1].purpose != Purpose.ANSWER:
-        return _refused(request)
-    state, invitation = found
-    if state["done"]:
-        return redirect("portal_thanks")
+@answering_session
+def portal_step(
+    request: HttpRequest, state: dict[str, Any], invitation: Invitation, step: int
+) -> HttpResponse:
     names = answering.steps(invitation)
     if not 1 <= step <= len(names):
         raise Http404("No such step.")
@@ -199,13 +210,10 @@ def portal_step(request: HttpRequest, step: int) -> HttpResponse:
 
 @portal_csrf
 @require_http_methods(["GET", "POST"])
-def portal_review(request: HttpRequest) -> HttpResponse:
-    found = _session_invitation(request)
-    if found is None or found[1].purpose != Purpose.ANSWER:
-        return _refused(request)
-    state, invitation = found
-    if state["done"]:
-        return redirect("portal_thanks")
+@answering_session
+def portal_review(
+    request: HttpRequest, state: dict[str, Any], invitation: Invitation
+) -> HttpResponse:
     names = answering.steps(invitation)
     if request.method == "POST":
         key = str(state.get("submission", ""))
