@@ -8,7 +8,7 @@ from django.test import SimpleTestCase
 
 from strides.assessments.models import Assessment
 from strides.assessments.selectors import AnswerRow, HistoryRow, InstrumentHistory
-from strides.assessments.templatetags.history_rows import answer_rows, history_rows
+from strides.assessments.templatetags.history_rows import answer_rows_html, history_rows
 from strides.instruments import get_instrument
 
 ATTACK = '"><img src=x onerror=alert(1)><script>alert(2)</script>'
@@ -16,7 +16,7 @@ ATTACK = '"><img src=x onerror=alert(1)><script>alert(2)</script>'
 
 class AnswerRowsTests(SimpleTestCase):
     def test_rows_as_the_form_printed_them(self) -> None:
-        html = answer_rows(
+        html = answer_rows_html(
             [
                 AnswerRow(1, "Little interest", 2, "More than half the days", False),
                 AnswerRow(9, "Thoughts", None, "not answered", True),
@@ -32,7 +32,7 @@ class AnswerRowsTests(SimpleTestCase):
         )
 
     def test_markup_in_text_answers_and_labels_stays_text(self) -> None:
-        html = answer_rows([AnswerRow(3, ATTACK, ATTACK, ATTACK, False)])
+        html = answer_rows_html([AnswerRow(3, ATTACK, ATTACK, ATTACK, False)])
         self.assertNotIn("<script", html)
         self.assertNotIn("<img", html)
         self.assertEqual(html.count("&lt;script&gt;"), 3)

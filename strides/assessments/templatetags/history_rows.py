@@ -29,7 +29,7 @@ FLAG_BADGES = (  # (flag, badge class, wording)
 )
 
 
-def answer_rows(rows: Iterable[AnswerRow]) -> str:
+def answer_rows_html(rows: Iterable[AnswerRow]) -> str:
     """`<tr>` per item: number, text (with a risk badge), the answer and its label."""
     risk_badge = f' <span class="badge risk">{escape(gettext("risk item"))}</span>'
     not_answered = f'<span class="muted">{escape(gettext("not answered"))}</span>'
@@ -83,6 +83,6 @@ def history_rows(history: InstrumentHistory) -> SafeString:
             f"<td>{total}</td>"
             f"<td>{escape(signed(row.change_from_previous))}</td>"
             f"<td>{escape(signed(row.change_from_first))}</td>"
-            f"<td>{items_head}{answer_rows(row.answers)}</tbody></table></details></td></tr>"
+            f"<td>{items_head}{answer_rows_html(row.answers)}</tbody></table></details></td></tr>"
         )
     return SafeString("".join(html))  # nosec B703
