@@ -96,7 +96,7 @@ MIDDLEWARE = [
     "strides.web.middleware.NoStoreMiddleware",
     "strides.web.unavailable.DatabaseUnavailableMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "strides.web.unavailable.ReadKeepingSessionMiddleware",
+    "strides.web.sessions.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -185,7 +185,10 @@ STRIDES_AUDIT_CHECKPOINT_FILE = env_str(
 )
 
 SESSION_COOKIE_AGE = env_int("STRIDES_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Saved when changed, and otherwise at most once a minute to move its expiry on
+# (strides.web.sessions), not on every request.
+SESSION_SAVE_EVERY_REQUEST = False
+STRIDES_SESSION_REFRESH_SECONDS = env_int("STRIDES_SESSION_REFRESH_SECONDS", 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -80,9 +80,7 @@ class AlertClosingTests(PersonaTestCase):
         # The engine's reason, with its numbers: session, score, intake, expected, band.
         for text in ("At session 4 the score is 12", "intake of 20", "14.5", "±3.3", "on track"):
             self.assertIn(text, alert.close_reason)
-        self.assertEqual(
-            self.audited("alert.close"), [(str(alert.pk), "")]
-        )
+        self.assertEqual(self.audited("alert.close"), [(str(alert.pk), "")])
         progress = EpisodeProgress.objects.get(episode=self.tess_episode)
         self.assertEqual((progress.status, progress.open_alerts), ("on_track", 0))
 
@@ -115,9 +113,7 @@ class AlertClosingTests(PersonaTestCase):
         self.assertEqual(updated.latest_on, START + timedelta(weeks=3))
         self.assertEqual((updated.evidence["session"], updated.evidence["observed"]), (4, 21))
         self.assertIn("At session 4 the score is 21", updated.summary)
-        self.assertEqual(
-            self.audited("alert.update"), [(str(alert.pk), "")]
-        )
+        self.assertEqual(self.audited("alert.update"), [(str(alert.pk), "")])
 
     def test_the_database_refuses_a_second_open_alert_of_a_kind_and_measure(self) -> None:
         self.weekly([20, 20, 20])

@@ -153,6 +153,7 @@ class BreakGlassGrant(models.Model):
     def reason(self) -> str:
         return decrypt_text(self.reason_encrypted)
 
+
 class EpisodeTransfer(models.Model):
     """An open episode handed from one therapist to another by an admin (when someone
     leaves, changes role or is away for long); shown on the client's page."""

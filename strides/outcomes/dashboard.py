@@ -37,6 +37,7 @@ from strides.assessments.selectors import risk_endorsed_clients
 from strides.audit.services import audit_record
 from strides.clients.models import AppointmentStatus, Client, Episode
 from strides.clients.selectors import caseload
+from strides.lib.ids_first import IdsFirst
 from strides.milestones.models import Milestone, MilestoneKind
 from strides.outcomes.headline import short_reason
 from strides.outcomes.models import EpisodeProgress
@@ -334,8 +335,9 @@ class Summary:
 
 
 def summary_of(items: QuerySet[Any]) -> Summary:
-    """Two queries: the count and the first items (never the whole list)."""
-    return Summary(count=items.count(), top=list(items[:SUMMARY_ITEMS]))
+    """Two queries: the count with the first items' ids, then those items."""
+    count, top = IdsFirst(items).head(SUMMARY_ITEMS)
+    return Summary(count=count, top=top)
 
 
 def needs_attention(

@@ -72,8 +72,8 @@ class DatabaseUnavailableMiddleware:
 
 class ReadKeepingSessionMiddleware(SessionMiddleware):
     """Django's session middleware, except that a page that only reads still answers when
-    the database cannot take the session's save (`SESSION_SAVE_EVERY_REQUEST` refreshes the
-    idle timeout on every request; on a full disk that write fails). The session keeps its
+    the database cannot take the session's save (strides.web.sessions refreshes the idle
+    timeout once a minute; on a full disk that write fails). The session keeps its
     earlier expiry. Any other request whose session cannot be saved gets the 503 page: it
     is not acknowledged (a write it made is found again by its idempotency key)."""
 
