@@ -101,11 +101,9 @@ def caseload(request: AuthedRequest) -> HttpResponse:
     if request.htmx and request.htmx.target == "caseload-results":
         return render(request, "clients/caseload.html#results", context)
     # The caseload read above is this page's one audit event; the summaries are part of it.
-    wins = dashboard.summary_of(dashboard.wins_this_week(actor=request.user, audited=False))
+    wins = dashboard.wins_summary(actor=request.user)
     context |= {
-        "attention": dashboard.summary_of(
-            dashboard.needs_attention(actor=request.user, audited=False)
-        ),
+        "attention": dashboard.attention_summary(actor=request.user),
         "wins": wins,
         "goal_labels": goal_selectors.goal_labels(
             episodes={milestone.episode_id for milestone in wins.top}

@@ -16,10 +16,11 @@ from django.db.models import Count, Model, QuerySet, Window
 class IdsFirst[M: Model]:
     ordered = True  # what Paginator checks before it warns of an unordered list
 
-    def __init__(self, queryset: QuerySet[M]) -> None:
-        # The rows are fetched through the same queryset (its select_related and row
-        # annotations); a window annotation on them covers only the fetched page.
+    def __init__(self, queryset: QuerySet[M], rows: QuerySet[M]) -> None:
+        """`queryset` filters and orders; `rows` is what one row is read with (its joins
+        and per-row annotations), without the filters: its ids come from `queryset`."""
         self.queryset = queryset
+        self.rows = rows
 
     def count(self) -> int:
         return self.queryset.count()
@@ -52,5 +53,5 @@ class IdsFirst[M: Model]:
     def _rows(self, ids: list[Any]) -> list[M]:
         if not ids:
             return []
-        found = self.queryset.in_bulk(ids)
+        found = self.rows.in_bulk(ids)
         return [found[pk] for pk in ids if pk in found]

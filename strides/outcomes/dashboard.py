@@ -19,8 +19,10 @@ from django.db.models import (
     F,
     Max,
     Min,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
     Window,
@@ -35,7 +37,7 @@ from strides.accounts.permissions import readable_episodes
 from strides.alerts.models import Alert, AlertStatus
 from strides.assessments.selectors import risk_endorsed_clients
 from strides.audit.services import audit_record
-from strides.clients.models import AppointmentStatus, Client, Episode
+from strides.clients.models import Appointment, AppointmentStatus, Client, Episode
 from strides.clients.selectors import caseload
 from strides.lib.ids_first import IdsFirst
 from strides.milestones.models import Milestone, MilestoneKind
@@ -155,6 +157,19 @@ def _next_appointment(actor: User) -> Min:
     )
 
 
+def _page_next_appointment(actor: User) -> Subquery:
+    """`_next_appointment` for the 25 rows of one page: a lookup per row, which for a
+    page is cheaper than the join and GROUP BY the whole caseload's sort needs."""
+    upcoming = Appointment.objects.filter(
+        episode__client_id=OuterRef("client_id"),
+        episode__end__isnull=True,
+        episode__in=readable_episodes(actor),
+        status=AppointmentStatus.SCHEDULED,
+        at__gte=timezone.now(),
+    )
+    return Subquery(upcoming.order_by("at").values("at")[:1])
+
+
 def _risk_endorsed(actor: User, episodes: QuerySet[Episode] | None = None) -> ExpressionWrapper:
     """For caseload rows: the client's latest risk-capable answer (among the episodes the
     actor may read, or `episodes` of them) endorsed a risk item."""
@@ -180,23 +195,21 @@ SORT_NEEDS: dict[str, dict[str, Callable[[User], Any]]] = {
 
 def _page_episodes(actor: User, ids: list[int]) -> list[tuple[Episode, bool, datetime | None]]:
     """The page's current episodes, in the page's order, with client, therapist, stored
-    progress, risk and next appointment: two queries for the 25 rows however long the
-    caseload is (the query that orders the whole caseload carries only ids)."""
+    progress and next appointment in one query, risk in a second, for the 25 rows however
+    long the caseload is (the query that orders the whole caseload carries only ids)."""
     found = {
         episode.pk: episode
-        for episode in Episode.objects.filter(pk__in=ids).select_related(
-            "client", "therapist", "progress"
-        )
+        for episode in Episode.objects.filter(pk__in=ids)
+        .select_related("client", "therapist", "progress")
+        .annotate(next_at=_page_next_appointment(actor))
     }
     clients = [episode.client_id for episode in found.values()]
     page_readable = readable_episodes(actor).filter(client_id__in=clients)
-    facts = {
-        pk: (risk, next_at)
-        for pk, risk, next_at in Episode.objects.filter(pk__in=ids)
-        .annotate(risk=_risk_endorsed(actor, page_readable), next_at=_next_appointment(actor))
-        .values_list("pk", "risk", "next_at")
-    }
-    return [(found[pk], *facts[pk]) for pk in ids if pk in found]
+    at_risk = set(
+        risk_endorsed_clients(episodes=page_readable).values_list("episode__client_id", flat=True)
+    )
+    rows = [found[pk] for pk in ids if pk in found]
+    return [(episode, episode.client_id in at_risk, episode.next_at) for episode in rows]
 
 
 def _stored_progress(episode: Episode | None) -> EpisodeProgress | None:
@@ -334,10 +347,25 @@ class Summary:
     top: list[Any]
 
 
-def summary_of(items: QuerySet[Any]) -> Summary:
+def _summary_of(items: IdsFirst[Any]) -> Summary:
     """Two queries: the count with the first items' ids, then those items."""
-    count, top = IdsFirst(items).head(SUMMARY_ITEMS)
+    count, top = items.head(SUMMARY_ITEMS)
     return Summary(count=count, top=top)
+
+
+def attention_summary(*, actor: User) -> Summary:
+    """Needs attention beside the caseload (whose read is the audit event for both)."""
+    return _summary_of(IdsFirst(needs_attention(actor=actor, audited=False), attention_rows()))
+
+
+def wins_summary(*, actor: User) -> Summary:
+    """Wins this week beside the caseload (whose read is the audit event for both)."""
+    return _summary_of(IdsFirst(wins_this_week(actor=actor, audited=False), win_rows()))
+
+
+def attention_rows() -> QuerySet[Alert]:
+    """How one alert of Needs attention is read: with its episode and client."""
+    return Alert.objects.select_related("episode__client")
 
 
 def needs_attention(
@@ -355,12 +383,12 @@ def needs_attention(
         audit_record(actor=actor, action="attention.view")
     client = [F("episode__client_id")]
     return (
-        Alert.objects.filter(
+        attention_rows()
+        .filter(
             episode__in=readable_episodes(actor),
             status=AlertStatus.OPEN,
         )
         .filter(Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=day))
-        .select_related("episode__client")
         .annotate(
             client_risk=Window(
                 Max(Case(When(immediate=True, then=Value(1)), default=Value(0))),
@@ -421,6 +449,18 @@ BIG_WIN_RANK = 1  # ranks up to this get a before → after picture
 NOT_A_WIN = (MilestoneKind.FIRST_MEASURE,)
 
 
+def _win_rank() -> Case:
+    return Case(*(When(kind=kind, then=Value(n)) for kind, n in WIN_RANKS), default=Value(9))
+
+
+def win_rows() -> QuerySet[Milestone]:
+    """How one win is read: with its client, who celebrated it and the message, and its
+    rank (`WIN_RANKS`)."""
+    return Milestone.objects.select_related(
+        "episode__client", "celebrated_by", "celebration_message"
+    ).annotate(win_rank=_win_rank())
+
+
 def wins_this_week(
     *, actor: User, today: date | None = None, audited: bool = True
 ) -> QuerySet[Milestone]:
@@ -433,17 +473,16 @@ def wins_this_week(
     day = today or timezone.localdate()
     if audited:
         audit_record(actor=actor, action="wins.view")
-    rank = Case(*(When(kind=kind, then=Value(n)) for kind, n in WIN_RANKS), default=Value(9))
+    rank = _win_rank()
     client = [F("episode__client_id")]
     return (
-        Milestone.objects.filter(
+        win_rows()
+        .filter(
             episode__in=readable_episodes(actor),
             occurred_on__gt=day - timedelta(days=WINS_DAYS),
         )
         .exclude(kind__in=NOT_A_WIN)
-        .select_related("episode__client", "celebrated_by", "celebration_message")
         .annotate(
-            win_rank=rank,
             client_best=Window(Min(rank), partition_by=client),
             client_latest=Window(Max("occurred_on"), partition_by=client),
         )
@@ -451,7 +490,7 @@ def wins_this_week(
             "client_best",
             "-client_latest",
             "episode__client_id",
-            "win_rank",
+            F("win_rank").asc(),
             F("celebrated_at").asc(nulls_first=True),  # the ones still waiting first
             "-occurred_on",
             "-id",

@@ -13,7 +13,9 @@ from strides.web.requests import AuthedRequest, staff_required
 @staff_required
 def attention(request: AuthedRequest) -> HttpResponse:
     alerts = dashboard.needs_attention(actor=request.user)
-    page = Paginator(IdsFirst(alerts), 50).get_page(request.GET.get("page"))
+    page = Paginator(IdsFirst(alerts, dashboard.attention_rows()), 50).get_page(
+        request.GET.get("page")
+    )
     context = {
         "page": page,
         "groups": dashboard.group_by_client(page),
@@ -27,7 +29,9 @@ def attention(request: AuthedRequest) -> HttpResponse:
 @staff_required
 def wins(request: AuthedRequest) -> HttpResponse:
     milestones = dashboard.wins_this_week(actor=request.user)
-    page = Paginator(IdsFirst(milestones), 50).get_page(request.GET.get("page"))
+    page = Paginator(IdsFirst(milestones, dashboard.win_rows()), 50).get_page(
+        request.GET.get("page")
+    )
     context = {
         "page": page,
         "groups": dashboard.group_wins(page),

@@ -5,7 +5,12 @@ ended episodes are read-only; supervisors reach exactly their supervisees' reach
 from django.urls import reverse
 
 from strides.accounts.models import Role
-from strides.accounts.permissions import Access, client_access, episode_access
+from strides.accounts.permissions import (
+    Access,
+    client_access,
+    episode_access,
+    readable_episodes,
+)
 from strides.notes.models import Note
 from tests.security.handover import (
     NEW_GOAL,
@@ -169,3 +174,29 @@ class ClientFactsTests(HandoverTestCase):
         self.new_episode.save()
         self.assertEqual(client_access(self.otto, self.handover), Access.WRITE)
         self.assertEqual(client_access(self.tess, self.handover), Access.READ)
+
+
+class BuiltOnceReachTests(HandoverTestCase):
+    """The reach's query is built once per account (readable_episodes); what it finds is
+    read from the database every time, so a change of care shows at once."""
+
+    def test_a_handover_shows_in_the_next_read(self) -> None:
+        self.assertIn(self.old_episode, readable_episodes(self.otto))
+        self.new_episode.end = self.new_episode.start
+        self.new_episode.end_reason = "planned"
+        self.new_episode.save()
+        self.assertNotIn(self.old_episode, readable_episodes(self.otto))
+        self.assertIn(self.new_episode, readable_episodes(self.otto))
+
+    def test_a_new_supervisee_shows_in_the_next_read(self) -> None:
+        sue = self.make_user("sue", Role.SUPERVISOR)
+        self.assertEqual(list(readable_episodes(sue)), [])
+        sue.supervisees.set([self.otto])
+        self.assertIn(self.new_episode, readable_episodes(sue))
+
+    def test_each_account_gets_its_own_reach(self) -> None:
+        otto = set(readable_episodes(self.otto))
+        tess = set(readable_episodes(self.tess))
+        self.assertIn(self.new_episode, otto)
+        self.assertNotIn(self.new_episode, tess)
+        self.assertEqual(set(readable_episodes(self.otto)), otto)
