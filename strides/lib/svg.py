@@ -10,6 +10,7 @@ input always gives the same string.
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from xml.sax.saxutils import escape, quoteattr
 
 from strides.lib.charts import (
@@ -203,10 +204,18 @@ def _tag(name: str, attrs: Attrs, content: str | None = None) -> str:
 
 def _attr(value: object) -> str:
     if isinstance(value, str):
-        return quoteattr(value)
+        return _quoted(value)
     if isinstance(value, int | float):
-        return quoteattr(format_number(value))
+        # A formatted number is digits, a sign and a point: nothing to escape.
+        return f'"{format_number(value)}"'
     raise TypeError(f"an attribute value must be text or a number, got {value!r}")
+
+
+@lru_cache(maxsize=4096)
+def _quoted(value: str) -> str:
+    """An attribute's text, quoted and escaped. A chart repeats the same few dozen texts
+    (colours, classes, styles) in thousands of attributes, so each is escaped once."""
+    return quoteattr(value)
 
 
 def _text(x: float, y: float, words: str, attrs: Attrs) -> str:
