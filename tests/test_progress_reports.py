@@ -1,5 +1,6 @@
 """PDF progress reports: three audiences, tagged PDF/UA-1, the one access rule, audited."""
 
+import base64
 import io
 import json
 import tempfile
@@ -13,7 +14,8 @@ from django.core.management.base import CommandError
 from django.test import override_settings
 from django.urls import reverse
 from pypdf import PdfReader
-from pypdf.generic import DictionaryObject
+from pypdf.generic import ArrayObject, DictionaryObject
+from weasyprint.text.ffi import harfbuzz_subset
 
 from strides.accounts.models import User
 from strides.assessments.services import assessment_record
@@ -24,7 +26,7 @@ from strides.goals.services import goal_create, goal_rate
 from strides.instruments import get_instrument
 from strides.notes.services import note_save
 from strides.reports.audiences import pseudonym
-from strides.reports.pdf import refusing_fetcher
+from strides.reports.pdf import refusing_fetcher, svg_image
 from tests.base import PersonaTestCase, phq9_answers
 
 NOTE = "Spoke about the quarrel with Quentin at the bakery"
@@ -121,6 +123,37 @@ class ProgressReportTests(PersonaTestCase):
             b"pdfuaid", reader.xmp_metadata.stream.get_data() if reader.xmp_metadata else b""
         )
 
+    def test_each_chart_is_a_figure_named_by_its_title(self) -> None:
+        root = self.pdf("record").trailer["/Root"].get_object()
+        assert isinstance(root, DictionaryObject)
+        figures: list[str] = []
+        pending = [root["/StructTreeRoot"].get_object()]
+        while pending:
+            node = pending.pop()
+            if isinstance(node, ArrayObject):
+                pending.extend(kid.get_object() for kid in node)
+            elif isinstance(node, DictionaryObject):
+                if node.get("/S") == "/Figure":
+                    figures.append(str(node["/Alt"]))
+                if "/K" in node:
+                    pending.append(node["/K"].get_object())
+        self.assertEqual(sorted(figures), ["GAD-7", "Goal ratings", "PHQ-9"])
+
+    def test_a_chart_image_carries_its_own_drawing_and_title(self) -> None:
+        svg = '<svg xmlns="http://www.w3.org/2000/svg"><title>PHQ-9 &amp; more</title></svg>'
+        for drawing, alt in (
+            (svg, "PHQ-9 &amp; more"),
+            (svg.replace("PHQ", "GAD"), "GAD-9 &amp; more"),
+        ):
+            image = svg_image(drawing)
+            self.assertIn(f'alt="{alt}"', image)
+            source = image.split('src="data:image/svg+xml;base64,', 1)[1].split('"', 1)[0]
+            self.assertEqual(base64.b64decode(source).decode(), drawing)
+
+    def test_pdfs_subset_fonts_with_harfbuzz(self) -> None:
+        # Without it WeasyPrint falls back to fontTools, about half a second per report.
+        self.assertIsNotNone(harfbuzz_subset, "apt-get install libharfbuzz-subset0")
+
     def test_supervision_pdf_has_no_name_birth_date_or_contact(self) -> None:
         self.login(self.tess)
         raw = self.client.get(self.url("supervision")).content
@@ -140,6 +173,9 @@ class ProgressReportTests(PersonaTestCase):
         for url in ("http://example.org/pixel.png", "file:///etc/passwd", "https://example.org"):
             with self.assertRaisesMessage(ValueError, "disallowed protocol"):
                 refusing_fetcher()(url)
+
+    def test_a_report_reads_data_urls_its_charts_are_in(self) -> None:
+        self.assertEqual(refusing_fetcher()("data:text/plain,inline").read(), b"inline")
 
     def test_the_pseudonym_is_stable_and_differs_between_clients(self) -> None:
         self.assertEqual(pseudonym(self.tess_client.pk), pseudonym(self.tess_client.pk))
