@@ -1,7 +1,6 @@
 """The idle timeout: a session ends STRIDES_IDLE_MINUTES after its last refresh, and a
 request refreshes it (one session write) only when the last refresh is a minute old."""
 
-import time
 from datetime import timedelta
 from unittest import mock
 
@@ -12,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from strides.web.sessions import REFRESHED_AT
 from tests.base import PASSWORD, PersonaTestCase
 
 
@@ -34,7 +34,10 @@ class IdleSessionTests(PersonaTestCase):
         return Session.objects.get(session_key=self.client.session.session_key)
 
     def later(self, seconds: int) -> "mock._patch[mock.MagicMock]":
-        return mock.patch("strides.web.sessions.time.time", return_value=time.time() + seconds)
+        """The clock `seconds` after the session's last refresh (not after now: a slow
+        machine must not push a 59-second request past the minute)."""
+        refreshed = int(self.client.session[REFRESHED_AT])
+        return mock.patch("strides.web.sessions.time.time", return_value=refreshed + seconds)
 
     def test_a_session_lasts_the_idle_time(self) -> None:
         self.assertEqual(settings.SESSION_COOKIE_AGE, 30 * 60)
