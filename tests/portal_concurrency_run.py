@@ -17,29 +17,30 @@ NO_RISK = {"phq9": {n: 1 for n in range(1, 9)} | {9: 0}, "gad7": {n: 2 for n in 
 RISK = {"phq9": {n: 0 for n in range(1, 9)} | {9: 2}}
 
 
-def submit_concurrently(answers: dict[str, dict[int, int]]) -> dict[str, Any]:
-    from django.db import connection
-
+def _episode(client_name: str) -> Any:
+    """A fresh client of tess's with one open episode."""
     from strides.accounts.models import Role, User
-    from strides.alerts.models import Alert, AlertKind
-    from strides.assessments.models import Assessment
     from strides.clients.models import Client, Episode
-    from strides.portal import services
-    from strides.portal.models import EmailDelivery, EmailKind
 
     tess, _created = User.objects.get_or_create(
         username="tess", defaults={"role": Role.THERAPIST, "email": "tess@example.org"}
     )
-    client = Client.objects.create(display_name="Robin Tessclient")
-    episode = Episode.objects.create(client=client, therapist=tess, start=date(2026, 9, 1))
-    invitation = services.invitation_create(
-        actor=tess, episode=episode, instruments=list(answers)
-    ).invitation
-    barrier = threading.Barrier(SUBMITTERS)
+    client = Client.objects.create(display_name=client_name)
+    return Episode.objects.create(client=client, therapist=tess, start=date(2026, 9, 1))
+
+
+def _submit_at_once(invitations: list[Any], answers: dict[str, dict[int, int]]) -> list[str]:
+    """Submit each invitation from its own thread, all released at the same moment;
+    each thread's outcome: "stored", "refused" (already submitted) or the error."""
+    from django.db import connection
+
+    from strides.portal import services
+
+    barrier = threading.Barrier(len(invitations))
     outcomes: list[str] = []
     lock = threading.Lock()
 
-    def submit() -> None:
+    def submit(invitation: Any) -> None:
         try:
             barrier.wait()
             services.portal_submit(invitation=invitation, answers=answers, goal_ratings={})
@@ -53,15 +54,29 @@ def submit_concurrently(answers: dict[str, dict[int, int]]) -> dict[str, Any]:
         with lock:
             outcomes.append(outcome)
 
-    threads = [threading.Thread(target=submit) for _ in range(SUBMITTERS)]
+    threads = [threading.Thread(target=submit, args=(invitation,)) for invitation in invitations]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return sorted(outcomes)
+
+
+def submit_concurrently(answers: dict[str, dict[int, int]]) -> dict[str, Any]:
+    from strides.alerts.models import Alert, AlertKind
+    from strides.assessments.models import Assessment
+    from strides.portal import services
+    from strides.portal.models import EmailDelivery, EmailKind
+
+    episode = _episode("Robin Tessclient")
+    invitation = services.invitation_create(
+        actor=episode.therapist, episode=episode, instruments=list(answers)
+    ).invitation
+    outcomes = _submit_at_once([invitation] * SUBMITTERS, answers)
     assessments = list(Assessment.objects.filter(episode=episode))
     risk_alerts = Alert.objects.filter(episode=episode, kind=AlertKind.RISK)
     return {
-        "outcomes": sorted(outcomes),
+        "outcomes": outcomes,
         "instruments": sorted(a.instrument_code for a in assessments),
         "risk_alert_sources": sorted(a.source_id for a in risk_alerts),
         "risk_assessments": sorted(a.pk for a in assessments if a.has_risk),
@@ -74,45 +89,18 @@ def submit_concurrently(answers: dict[str, dict[int, int]]) -> dict[str, Any]:
 def one_episode_many_links(answers: dict[str, dict[int, int]]) -> dict[str, Any]:
     """Eight invitations of one episode, each submitted once, all at the same moment:
     every submit refreshes the same episode's alerts (a risk answer opens one)."""
-    from django.db import connection
-
-    from strides.accounts.models import Role, User
     from strides.alerts.models import Alert, AlertStatus
-    from strides.clients.models import Client, Episode
     from strides.portal import services
 
-    tess, _created = User.objects.get_or_create(
-        username="tess", defaults={"role": Role.THERAPIST, "email": "tess@example.org"}
-    )
-    client = Client.objects.create(display_name="Sam Samelink")
-    episode = Episode.objects.create(client=client, therapist=tess, start=date(2026, 9, 1))
+    episode = _episode("Sam Samelink")
     invitations = [
-        services.invitation_create(actor=tess, episode=episode, instruments=list(answers))
+        services.invitation_create(
+            actor=episode.therapist, episode=episode, instruments=list(answers)
+        ).invitation
         for _ in range(LINKS)
     ]
-    barrier = threading.Barrier(LINKS)
-    outcomes: list[str] = []
-    lock = threading.Lock()
-
-    def submit(invitation: Any) -> None:
-        try:
-            barrier.wait()
-            services.portal_submit(invitation=invitation, answers=answers, goal_ratings={})
-            outcome = "stored"
-        except Exception as error:  # reported to the test
-            outcome = f"error {type(error).__name__}: {error}"
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(outcome)
-
-    threads = [threading.Thread(target=submit, args=(new.invitation,)) for new in invitations]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
     return {
-        "outcomes": sorted(outcomes),
+        "outcomes": _submit_at_once(invitations, answers),
         "open_alerts": Alert.objects.filter(episode=episode, status=AlertStatus.OPEN).count(),
         "assessments": episode.assessments.count(),
     }

@@ -143,17 +143,27 @@ def _progress(field: str) -> Case:
     return Case(When(end__isnull=True, then=F(f"progress__{field}")))
 
 
+def _upcoming(actor: User, *, episode: str, appointment: str) -> Q:
+    """The rule of a client's next appointment, from wherever a query stands: a scheduled,
+    future appointment of an open episode the actor may read. `episode` and `appointment`
+    are the lookup paths to the episode and to the appointment ("" for the model itself)."""
+    return Q(
+        **{
+            f"{episode}end__isnull": True,
+            f"{episode}in": readable_episodes(actor),
+            f"{appointment}status": AppointmentStatus.SCHEDULED,
+            f"{appointment}at__gte": timezone.now(),
+        }
+    )
+
+
 def _next_appointment(actor: User) -> Min:
-    """For caseload rows (episodes): the client's next scheduled appointment in an open
-    episode the actor may read (a join and an aggregate, not a lookup per row)."""
+    """For caseload rows (episodes), to sort the whole caseload: the client's next
+    appointment (a join and an aggregate, not a lookup per row)."""
+    episodes = "client__episodes__"
     return Min(
-        "client__episodes__appointments__at",
-        filter=Q(
-            client__episodes__end__isnull=True,
-            client__episodes__in=readable_episodes(actor),
-            client__episodes__appointments__status=AppointmentStatus.SCHEDULED,
-            client__episodes__appointments__at__gte=timezone.now(),
-        ),
+        f"{episodes}appointments__at",
+        filter=_upcoming(actor, episode=episodes, appointment=f"{episodes}appointments__"),
     )
 
 
@@ -161,11 +171,8 @@ def _page_next_appointment(actor: User) -> Subquery:
     """`_next_appointment` for the 25 rows of one page: a lookup per row, which for a
     page is cheaper than the join and GROUP BY the whole caseload's sort needs."""
     upcoming = Appointment.objects.filter(
+        _upcoming(actor, episode="episode__", appointment=""),
         episode__client_id=OuterRef("client_id"),
-        episode__end__isnull=True,
-        episode__in=readable_episodes(actor),
-        status=AppointmentStatus.SCHEDULED,
-        at__gte=timezone.now(),
     )
     return Subquery(upcoming.order_by("at").values("at")[:1])
 
@@ -355,15 +362,25 @@ def _summary_of(items: IdsFirst[Any]) -> Summary:
 
 def attention_summary(*, actor: User) -> Summary:
     """Needs attention beside the caseload (whose read is the audit event for both)."""
-    return _summary_of(IdsFirst(needs_attention(actor=actor, audited=False), attention_rows()))
+    return _summary_of(attention_list(actor=actor, audited=False))
 
 
 def wins_summary(*, actor: User) -> Summary:
     """Wins this week beside the caseload (whose read is the audit event for both)."""
-    return _summary_of(IdsFirst(wins_this_week(actor=actor, audited=False), win_rows()))
+    return _summary_of(wins_list(actor=actor, audited=False))
 
 
-def attention_rows() -> QuerySet[Alert]:
+def attention_list(*, actor: User, audited: bool = True) -> IdsFirst[Alert]:
+    """Needs attention as a page reads it: ordered by ids, then the rows shown."""
+    return IdsFirst(needs_attention(actor=actor, audited=audited), _attention_rows())
+
+
+def wins_list(*, actor: User, audited: bool = True) -> IdsFirst[Milestone]:
+    """Wins this week as a page reads it: ordered by ids, then the rows shown."""
+    return IdsFirst(wins_this_week(actor=actor, audited=audited), _win_rows())
+
+
+def _attention_rows() -> QuerySet[Alert]:
     """How one alert of Needs attention is read: with its episode and client."""
     return Alert.objects.select_related("episode__client")
 
@@ -383,7 +400,7 @@ def needs_attention(
         audit_record(actor=actor, action="attention.view")
     client = [F("episode__client_id")]
     return (
-        attention_rows()
+        _attention_rows()
         .filter(
             episode__in=readable_episodes(actor),
             status=AlertStatus.OPEN,
@@ -453,7 +470,7 @@ def _win_rank() -> Case:
     return Case(*(When(kind=kind, then=Value(n)) for kind, n in WIN_RANKS), default=Value(9))
 
 
-def win_rows() -> QuerySet[Milestone]:
+def _win_rows() -> QuerySet[Milestone]:
     """How one win is read: with its client, who celebrated it and the message, and its
     rank (`WIN_RANKS`)."""
     return Milestone.objects.select_related(
@@ -476,7 +493,7 @@ def wins_this_week(
     rank = _win_rank()
     client = [F("episode__client_id")]
     return (
-        win_rows()
+        _win_rows()
         .filter(
             episode__in=readable_episodes(actor),
             occurred_on__gt=day - timedelta(days=WINS_DAYS),

@@ -5,17 +5,14 @@ from django.shortcuts import render
 from strides.accounts.models import Role
 from strides.alerts import selectors as alert_selectors
 from strides.goals.selectors import goal_labels
-from strides.lib.ids_first import IdsFirst
 from strides.outcomes import dashboard
 from strides.web.requests import AuthedRequest, staff_required
 
 
 @staff_required
 def attention(request: AuthedRequest) -> HttpResponse:
-    alerts = dashboard.needs_attention(actor=request.user)
-    page = Paginator(IdsFirst(alerts, dashboard.attention_rows()), 50).get_page(
-        request.GET.get("page")
-    )
+    alerts = dashboard.attention_list(actor=request.user)
+    page = Paginator(alerts, 50).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "groups": dashboard.group_by_client(page),
@@ -28,10 +25,8 @@ def attention(request: AuthedRequest) -> HttpResponse:
 
 @staff_required
 def wins(request: AuthedRequest) -> HttpResponse:
-    milestones = dashboard.wins_this_week(actor=request.user)
-    page = Paginator(IdsFirst(milestones, dashboard.win_rows()), 50).get_page(
-        request.GET.get("page")
-    )
+    milestones = dashboard.wins_list(actor=request.user)
+    page = Paginator(milestones, 50).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "groups": dashboard.group_wins(page),

@@ -19,20 +19,18 @@ from strides.web.unavailable import ReadKeepingSessionMiddleware
 REFRESHED_AT = "_strides_refreshed_at"  # when the session's expiry was last moved on
 
 
-def refresh_due(request: HttpRequest) -> bool:
+def _mark_refresh_if_due(request: HttpRequest) -> None:
     """Mark the request's session for saving if its expiry was last moved on a minute or
     more ago; an anonymous visitor's empty session is never created by this."""
     session = getattr(request, "session", None)
     if session is None or not session.accessed or session.is_empty():
-        return False
+        return
     now = int(time.time())
-    if now - int(session.get(REFRESHED_AT, 0)) < settings.STRIDES_SESSION_REFRESH_SECONDS:
-        return False
-    session[REFRESHED_AT] = now
-    return True
+    if now - int(session.get(REFRESHED_AT, 0)) >= settings.STRIDES_SESSION_REFRESH_SECONDS:
+        session[REFRESHED_AT] = now
 
 
 class IdleSessionMiddleware(ReadKeepingSessionMiddleware):
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
-        refresh_due(request)
+        _mark_refresh_if_due(request)
         return super().process_response(request, response)
