@@ -6,11 +6,14 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from django.test import SimpleTestCase
+from django.urls import reverse
 
+from strides.accounts.models import Role
 from strides.clients.models import Client
 from strides.outcomes.dashboard import CaseloadRow, RowMeasure
 from strides.outcomes.templatetags.caseload_rows import caseload_rows, caseload_rows_html
 from strides.web.templatetags.strides_format import day_time
+from tests.base import PersonaTestCase
 
 ATTACK = '"><img src=x onerror=alert(1)><script>alert(2)</script>'
 SPARKLINE = '<svg class="sparkline"></svg>'
@@ -110,3 +113,23 @@ class CaseloadRowsTests(SimpleTestCase):
     def test_the_tag_shows_the_therapist_column_to_all_but_therapists(self) -> None:
         self.assertNotIn('data-label="Therapist"', caseload_rows([ROW], "therapist"))
         self.assertIn('data-label="Therapist"', caseload_rows([ROW], "supervisor"))
+
+
+class EmptyCaseloadTests(PersonaTestCase):
+    """With no row to build, the table says why (the rows' tag is not called)."""
+
+    def test_a_new_therapist_is_told_to_add_a_first_client(self) -> None:
+        self.client.force_login(self.make_user("nadia", Role.THERAPIST))
+        response = self.client.get(reverse("caseload"))
+        self.assertContains(response, "No clients yet. Add your first client")
+        self.assertNotContains(response, '<tr class="status-')
+
+    def test_a_search_without_a_match_says_so(self) -> None:
+        self.login(self.tess)
+        response = self.client.post(reverse("caseload"), {"q": "Nobody Synthetic"})
+        self.assertContains(response, "No client matches these filters")
+        self.assertContains(response, "Nobody Synthetic")
+
+    def test_a_supervisor_without_supervisees_has_nothing_to_show(self) -> None:
+        self.client.force_login(self.make_user("sue", Role.SUPERVISOR))
+        self.assertContains(self.client.get(reverse("caseload")), "No clients to show.")
