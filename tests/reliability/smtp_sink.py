@@ -79,6 +79,7 @@ class SmtpSink:
         self.port = int(self.listener.getsockname()[1])
         self.delivered: list[Mail] = []
         self.aborted: list[Mail] = []
+        self.said_bye = 0  # sessions that ended with the reply to QUIT
         self.stalled = threading.Event()
         self._stall: Stall | None = None
         self._lock = threading.Lock()
@@ -152,6 +153,7 @@ class SmtpSink:
                     reader.read()
                     return
                 say("221 bye")
+                self.said_bye += 1
                 return
             else:  # MAIL, RCPT, RSET, NOOP
                 say("250 ok")

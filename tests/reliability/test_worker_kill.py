@@ -88,6 +88,8 @@ def test_worker_killed_mid_send_mails_once(tmp_path: Path) -> None:
         resent_after = time.monotonic() - killed_at
         assert resent_after >= LEASE_SECONDS - 0.5, "sent again before the lease ran out"
         assert sink.delivered[0].message_id == sink.aborted[0].message_id
+        # That session's QUIT must not meet the stall set for the next mail below.
+        _wait(lambda: sink.said_bye == 1, "the resent mail's session to end")
 
         # 2. Killed after the server accepted it, while saying goodbye.
         sink.stall("quit")
